@@ -1,0 +1,76 @@
+"""The command line: the only place that prints to the terminal and chooses exit codes.
+
+Exit codes: 0 success; 1 the build failed (problems in the input, or an unsafe output folder);
+2 the command line itself was wrong; 130 interrupted with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.build import build_project
+from generator.errors import SiteError
+
+
+def _setup_logging(verbosity: int) -> None:
+    level = {-1: logging.ERROR, 0: logging.WARNING}.get(verbosity, logging.INFO if verbosity == 1 else logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="build-site")
+@click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The timeline project folder (where site.yaml is).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", count=True, help="Say more (repeat for debugging output).")
+@click.pass_context
+def cli(ctx: click.Context, project: Path, quiet: bool, verbose: int) -> None:
+    """Build an event-timeline website from content/ into site/.
+
+    With no command, `build-site` runs `build-site build`.
+    """
+    ctx.obj = {"project": project, "quiet": quiet}
+    _setup_logging(-1 if quiet else verbose)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(build)
+
+
+@cli.command()
+@click.option("--base-url", help="Where the site will be published (overrides site.yaml), "
+              "e.g. https://user.github.io/repo/.")
+@click.option("-o", "--output", "output_dir", help="Output folder (overrides output_dir in site.yaml).")
+@click.pass_context
+def build(ctx: click.Context, base_url: str | None = None, output_dir: str | None = None) -> None:
+    """Validate the content and build the site (nothing is written if anything is wrong)."""
+    result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir)
+    if not ctx.obj["quiet"]:
+        click.echo(result.summary())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code instead of raising SiteError."""
+    try:
+        code = cli.main(args=argv, prog_name="build-site", standalone_mode=False)
+    except SiteError as exc:
+        click.echo(exc.format(), err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted; the previous site was left as it was.", err=True)
+        return 130
+    return code if isinstance(code, int) else 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

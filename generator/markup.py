@@ -1,0 +1,93 @@
+"""Markdown to safe HTML: one configured Python-Markdown converter, then the nh3 sanitizer.
+
+No script, event-handler attribute or `javascript:` URL survives, whatever `raw_html` says.
+By default images hosted elsewhere become plain links, so a page never loads anything
+from another host; `raw_html: embed` opts in to iframes, audio and video.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+_EMBED_TAGS = {"iframe", "video", "audio", "source", "figure", "figcaption"}
+_EMBED_ATTRIBUTES = {
+    "iframe": {"src", "title", "width", "height", "allowfullscreen", "loading"},
+    "video": {"src", "controls", "width", "height", "poster"},
+    "audio": {"src", "controls"},
+    "source": {"src", "type"},
+}
+
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme or parts.netloc)
+
+
+class _ExternalImagesToLinks(Treeprocessor):
+    """Replace images hosted elsewhere with links to them, so pages stay offline and private."""
+
+    def run(self, root: ET.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img" and _is_external(child.get("src", "")):
+                    link = ET.Element("a", {"href": child.get("src", "")})
+                    link.text = child.get("alt") or "image"
+                    link.tail = child.tail
+                    parent.remove(child)
+                    parent.insert(index, link)
+
+
+class _OfflineImages(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_ExternalImagesToLinks(md), "offline_images", 1)
+
+
+class MarkupRenderer:
+    """Converts the Markdown of summaries and bodies into sanitized HTML."""
+
+    def __init__(self, raw_html: str = "sanitize") -> None:
+        self.raw_html = raw_html
+        self._md = markdown.Markdown(extensions=["extra", "sane_lists", _OfflineImages()],
+                                     output_format="html")
+        if raw_html == "escape":
+            self._md.preprocessors.deregister("html_block")
+            self._md.inlinePatterns.deregister("html")
+        tags = set(nh3.ALLOWED_TAGS)
+        attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+        if raw_html == "embed":
+            tags |= _EMBED_TAGS
+            for tag, names in _EMBED_ATTRIBUTES.items():
+                attributes.setdefault(tag, set()).update(names)
+        self._tags = tags
+        self._attributes = attributes
+
+    def _filter_attribute(self, tag: str, name: str, value: str) -> str | None:
+        if tag == "img" and name == "src" and _is_external(value):
+            return None
+        return value
+
+    def sanitize(self, html: str) -> str:
+        """Remove anything unsafe from an HTML fragment."""
+        return nh3.clean(
+            html, tags=self._tags, attributes=self._attributes,
+            url_schemes={"http", "https", "mailto"},
+            attribute_filter=None if self.raw_html == "embed" else self._filter_attribute,
+            link_rel="noopener noreferrer",
+        )
+
+    def render(self, text: str) -> str:
+        """Markdown to sanitized HTML (block level)."""
+        return self.sanitize(self._md.reset().convert(text))
+
+    def render_inline(self, text: str) -> str:
+        """Markdown for one paragraph, without the enclosing <p> element."""
+        html = self.render(text)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return html

@@ -1,0 +1,99 @@
+"""Writing the site: a safe output folder, a staging folder, and an atomic swap at the end.
+
+Files are written into a hidden staging folder beside the output folder. Only when every file
+is written does the staging folder replace the output folder, so a failed or interrupted build
+leaves the previous site untouched. Nothing outside the output folder is ever deleted, and an
+existing folder that build-site did not create is never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+
+from generator.config import SiteConfig
+from generator.errors import OutputError
+
+MARKER = ".build-site"
+MARKER_TEXT = b"This folder is written by build-site and replaced on every build; do not edit it.\n"
+
+
+def check_output_folder(config: SiteConfig) -> Path:
+    """The resolved output folder, or OutputError if writing there could harm the project."""
+    root = config.root.resolve()
+    output = config.output_path.resolve()
+    if output == root or root.is_relative_to(output):
+        raise OutputError(f"refusing to build into {output}: it contains the project itself; "
+                          "set output_dir in site.yaml to a folder such as 'site'")
+    for name, folder in (("content", config.content_path), ("templates", config.templates_path),
+                         ("seeds", config.seeds_path)):
+        folder = folder.resolve()
+        if output == folder or folder.is_relative_to(output) or output.is_relative_to(folder):
+            raise OutputError(f"refusing to build into {output}: it overlaps the {name} folder "
+                              f"{folder}; choose a separate output_dir")
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"the output path {output} is a file, not a folder; move it or "
+                          "choose another output_dir")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise OutputError(f"{output} already exists and was not made by build-site; to protect "
+                          "its files, move it away or choose another output_dir")
+    return output
+
+
+def _safe_relative(path: str) -> PurePosixPath:
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
+        raise OutputError(f"refusing to write '{path}': it would escape the output folder")
+    return relative
+
+
+class StagedOutput:
+    """A context manager: write files, then `commit()` swaps them in; otherwise nothing changes."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.staging: Path | None = None
+        self.files = 0
+        self.bytes = 0
+
+    def __enter__(self) -> StagedOutput:
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-", dir=self.output.parent))
+        self.staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be read
+        (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        return self
+
+    def write(self, path: str, data: bytes) -> None:
+        """Write one file into the staging folder."""
+        assert self.staging is not None, "use StagedOutput as a context manager"
+        target = self.staging.joinpath(*_safe_relative(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.files += 1
+        self.bytes += len(data)
+
+    def commit(self) -> None:
+        """Replace the output folder with the staging folder, as close to atomically as POSIX allows."""
+        assert self.staging is not None
+        old = None
+        if self.output.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+            os.replace(self.output, old / "site")
+        try:
+            os.replace(self.staging, self.output)
+        except OSError:
+            if old is not None:
+                os.replace(old / "site", self.output)
+            raise
+        self.staging = None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None

@@ -1,0 +1,155 @@
+"""Rendering: the Jinja environment, template helpers, and every output file as (path, bytes).
+
+A `Renderer` holds everything it needs; there is no global or thread-local state, so several
+renderers (a build and a preview, or tests) can live side by side.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from generator.config import SiteConfig
+from generator.errors import Problem, TemplateError, make_problem
+from generator.exports import last_updated, render_ical, render_json
+from generator.markup import MarkupRenderer
+from generator.model import STANCES, STATUSES, Event, Timeline
+from generator.pages import KIND_TITLES, Page, all_tags, plan_pages
+
+
+
+def _theme_dir() -> Path:
+    """The built-in templates: packaged as generator/theme in a wheel, ../templates in a checkout."""
+    packaged = Path(__file__).parent / "theme"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+
+
+THEME_DIR = _theme_dir()
+
+
+def _hostname(url: str) -> str:
+    return urlsplit(url).netloc.removeprefix("www.")
+
+
+class Renderer:
+    """Renders one timeline with one configuration into HTML pages, feeds and exports."""
+
+    def __init__(self, config: SiteConfig, timeline: Timeline) -> None:
+        self.config = config
+        self.timeline = timeline
+        self.markup = MarkupRenderer(config.raw_html)
+        self._html_cache: dict[tuple[str, bool], str] = {}
+        self.template_dirs = [config.templates_path, THEME_DIR]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(markdown=self._markdown, markdown_inline=self._markdown_inline,
+                                hostname=_hostname)
+        self.env.globals.update(
+            site=config, timeline=timeline, url=self.url, absolute_url=config.absolute_url,
+            entity=self.entity, statuses=STATUSES, stances=STANCES, kind_titles=KIND_TITLES,
+            tags=all_tags(timeline), event_url=self.event_url, term_url=self.term_url,
+            updated=last_updated, feed_updated=self.feed_updated,
+        )
+
+    def url(self, path: str = "") -> str:
+        """The link to a site path, under the base path: url('events/x/') -> /repo/events/x/."""
+        return self.config.base_path + path.lstrip("/")
+
+    def event_url(self, event: Event) -> str:
+        """The link to an event's own page."""
+        return self.url(f"events/{event.id}/")
+
+    def term_url(self, kind: str, key: str) -> str:
+        """The link to an actor, place, outlet, tag or status page."""
+        return self.url(f"{kind}/{key}/")
+
+    def feed_updated(self) -> str:
+        """The newest update date of any event (ISO), for the Atom feed's <updated>."""
+        dates = [last_updated(event) for event in self.timeline.events]
+        return max(dates).isoformat() if dates else "1970-01-01"
+
+    def entity(self, kind: str, key: str) -> Any:
+        """The registry entry for an id (templates use it to show canonical names)."""
+        return self.timeline.registry(kind)[key]
+
+    def _markdown(self, text: str) -> Markup:
+        return self._cached(text, inline=False)
+
+    def _markdown_inline(self, text: str) -> Markup:
+        return self._cached(text, inline=True)
+
+    def _cached(self, text: str, inline: bool) -> Markup:
+        key = (text, inline)
+        html = self._html_cache.get(key)
+        if html is None:
+            html = self.markup.render_inline(text) if inline else self.markup.render(text)
+            self._html_cache[key] = html
+        return Markup(html)
+
+    def _problem_from(self, exc: Exception) -> Problem:
+        """Locate a template exception at its template file and line."""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            filename = exc.filename or exc.name or "?"
+            return self._template_problem(filename, exc.lineno, f"template syntax error: {exc.message}")
+        if isinstance(exc, jinja2.TemplateNotFound):
+            return Problem(str(self.config.templates_path), 1, 1, f"template '{exc.name}' not found",
+                           "create it, or remove the reference to it")
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if any(Path(frame.filename).is_relative_to(d) for d in self.template_dirs if d.exists()):
+                return self._template_problem(frame.filename, frame.lineno or 1,
+                                              f"template error: {exc}")
+        return Problem("?", 1, 1, f"template error: {type(exc).__name__}: {exc}")
+
+    def _template_problem(self, filename: str, line: int, message: str) -> Problem:
+        path = Path(filename)
+        display = path.relative_to(self.config.root).as_posix() if path.is_relative_to(self.config.root) else filename
+        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        return make_problem(display, text, line, 1, message)
+
+    def render_template(self, template: str, page_path: str, context: dict[str, Any]) -> bytes:
+        """Render one template to UTF-8 bytes; raise TemplateError naming the template and line."""
+        try:
+            html = self.env.get_template(template).render(context, page_path=page_path)
+        except Exception as exc:  # any failure inside a template is the template's problem
+            raise TemplateError([self._problem_from(exc)]) from exc
+        return html.encode("utf-8")
+
+    def render_page(self, page: Page) -> bytes:
+        """Render one planned page."""
+        return self.render_template(page.template, page.url_path, page.context)
+
+    def static_files(self) -> dict[str, Path]:
+        """Static assets by output path; the project's templates/static overrides the theme's."""
+        found: dict[str, Path] = {}
+        for directory in reversed(self.template_dirs):
+            static = directory / "static"
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file() and not path.name.startswith((".", "__")) and path.suffix != ".py":
+                        found["static/" + path.relative_to(static).as_posix()] = path
+        return dict(sorted(found.items()))
+
+    def outputs(self) -> Iterator[tuple[str, bytes]]:
+        """Every output file as (path relative to the output folder, content)."""
+        pages = plan_pages(self.timeline)
+        for page in pages:
+            yield page.path, self.render_page(page)
+        html_paths = [p.url_path for p in pages if p.path != "404.html"]
+        yield "sitemap.xml", self.render_template("sitemap.xml", "sitemap.xml", {"paths": html_paths})
+        yield "feed.xml", self.render_template("feed.xml", "feed.xml", {})
+        yield "events.ics", render_ical(self.config, self.timeline)
+        yield "events.json", render_json(self.config, self.timeline, self.markup)
+        for output_path, source in self.static_files().items():
+            yield output_path, source.read_bytes()
