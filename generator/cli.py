@@ -24,7 +24,7 @@ def _setup_logging(verbosity: int) -> None:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="build-site")
-@click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+@click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path), default=Path(),
               show_default=True, help="The timeline project folder (where site.yaml is).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for debugging output).")

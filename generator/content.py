@@ -14,7 +14,16 @@ from generator.config import SiteConfig
 from generator.dates import DateError, EventDate, parse_date
 from generator.errors import ContentError, Problem
 from generator.model import (
-    ID_PATTERN, REGISTRY_KINDS, STANCES, STATUSES, Derivation, Event, Source, Tag, Timeline, slugify,
+    ID_PATTERN,
+    REGISTRY_KINDS,
+    STANCES,
+    STATUSES,
+    Derivation,
+    Event,
+    Source,
+    Tag,
+    Timeline,
+    slugify,
 )
 from generator.registry import Registry, load_registry
 from generator.yamlfile import Position, YamlDocument, YamlList, YamlLoadError, YamlMap, load_yaml
@@ -86,7 +95,7 @@ class _EventReader:
                        "quote it if needed")
             return None
         try:
-            return parse_date(raw)
+            return parse_date(str(raw))
         except DateError as exc:
             line, column = mapping.value_pos[key]
             source = self.doc.text.splitlines()[line - 1][column - 1:]
@@ -181,8 +190,7 @@ class _EventReader:
         start, end = item.get("start"), item.get("end")
         if start is None and end is None:
             return Derivation(resolved.relative_to(root).as_posix())
-        valid = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end))
-        if not valid or not 0 <= start < end <= len(text):
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
             self.error(item.value_pos.get("start", item.pos),
                        f"'start' and 'end' must be character offsets with 0 <= start < end <= {len(text)}")
             return None
@@ -216,7 +224,7 @@ class _EventReader:
             self.error(mapping.value_pos["status"], f"unknown status '{status}'",
                        _did_you_mean(status, tuple(STATUSES), "use one of"))
         self.related_refs = self.text_list(mapping, "related")
-        tags = {}
+        tags: dict[str, Tag] = {}
         for name, pos in self.text_list(mapping, "tags"):
             slug = slugify(name)
             if not slug:

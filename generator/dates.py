@@ -9,7 +9,8 @@ Supported (EDTF levels 0 and 1, the parts a news timeline needs):
 
 Sorting rule: events sort by the earliest day they can have started (an open or
 unknown start sorts by its end); on a tie, the longer (less precise) event comes
-first, so "July 2023" heads the days of July; then by id.
+first, so "July 2023" heads the days of July; then a plain date before an uncertain or
+approximate one with the same bounds; then by id.
 """
 
 from __future__ import annotations
@@ -108,9 +109,9 @@ class EventDate:
         """True when any end is marked approximate (`~` or `%`)."""
         return any(p.approximate for p in (self.start, self.end) if p)
 
-    def sort_key(self) -> tuple[date, int]:
-        """Earliest start first; on a tie, the longer span first (see the module docstring)."""
-        return (self.earliest, -(self.latest - self.earliest).days)
+    def sort_key(self) -> tuple[date, int, bool]:
+        """Earliest start first; on a tie, the longer span, then the certain date (see the module docstring)."""
+        return (self.earliest, -(self.latest - self.earliest).days, self.uncertain or self.approximate)
 
     @property
     def label(self) -> str:
@@ -159,6 +160,8 @@ def parse_date(text: str) -> EventDate:
     text = text.strip()
     if not text:
         raise DateError("the date is empty; write it as YYYY, YYYY-MM or YYYY-MM-DD")
+    if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}", text):
+        raise DateError("write the year first, e.g. 2023-09-04")
     if "/" not in text:
         if text == "..":
             raise DateError("'..' is only allowed as one end of an interval, e.g. ../2023-09-13")

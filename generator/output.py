@@ -8,7 +8,6 @@ existing folder that build-site did not create is never replaced.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -81,12 +80,12 @@ class StagedOutput:
         old = None
         if self.output.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
-            os.replace(self.output, old / "site")
+            self.output.replace(old / "site")
         try:
-            os.replace(self.staging, self.output)
+            self.staging.replace(self.output)
         except OSError:
             if old is not None:
-                os.replace(old / "site", self.output)
+                (old / "site").replace(self.output)
             raise
         self.staging = None
         if old is not None:

@@ -122,8 +122,8 @@ def load_registry(kind: str, path: Path, display: str, problems: list[Problem]) 
         return registry
     for key, raw in doc.value.items():
         entity = _entry(kind, key, raw, doc, problems)
-        if entity is None:
-            continue
+        if entity is None:  # already reported; keep the id so references to it do not cascade
+            entity = Entity(kind, key, key)
         registry.entries[key] = entity
         for label in (entity.id, entity.name, *entity.aliases):
             folded = label.casefold()

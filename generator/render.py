@@ -23,7 +23,6 @@ from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.pages import KIND_TITLES, Page, all_tags, plan_pages
 
 
-
 def _theme_dir() -> Path:
     """The built-in templates: packaged as generator/theme in a wheel, ../templates in a checkout."""
     packaged = Path(__file__).parent / "theme"
@@ -96,7 +95,7 @@ class Renderer:
         if html is None:
             html = self.markup.render_inline(text) if inline else self.markup.render(text)
             self._html_cache[key] = html
-        return Markup(html)
+        return Markup(html)  # noqa: S704 (sanitized by nh3 in MarkupRenderer)
 
     def _problem_from(self, exc: Exception) -> Problem:
         """Locate a template exception at its template file and line."""

@@ -131,11 +131,24 @@ def load_yaml(path: Path, display_path: str) -> YamlDocument:
     doc = YamlDocument(path, display_path, text, None)
     if node is None:
         return doc
+    if "&" in text or "*" in text:
+        _refuse_anchors(doc)
     problems: list[Problem] = []
     doc.value = _construct(node, doc, problems, set(), loader)
     if problems:
         raise YamlLoadError(problems)
     return doc
+
+
+def _refuse_anchors(doc: YamlDocument) -> None:
+    """Raise at the first anchor (&name) or alias (*name): they are how alias bombs work."""
+    for event in yaml.parse(doc.text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlLoadError([doc.problem(
+                (event.start_mark.line + 1, event.start_mark.column + 1),
+                "YAML anchors and aliases (&name, *name) are not allowed here",
+                "write the value out in full",
+            )])
 
 
 def _construct(

@@ -4,8 +4,6 @@
   "use strict";
   if (!navigator.clipboard) return;
   document.querySelectorAll("article.event[id]").forEach(function (article) {
-    var header = article.querySelector(".event-header");
-    if (!header) return;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-link";
@@ -17,6 +15,6 @@
         setTimeout(function () { button.textContent = "Copy link"; }, 2000);
       });
     });
-    header.appendChild(button);
+    article.appendChild(button);
   });
 })();

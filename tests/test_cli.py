@@ -1,0 +1,64 @@
+"""The command line: help, version, exit codes and what it prints."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_files
+from generator import __version__
+from generator.cli import main
+
+
+def test_build_prints_closing_line(minimal_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-C", str(minimal_site)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Built 2 events into ") and " pages (" in out and out.rstrip().endswith(" s")
+
+
+def test_quiet_prints_nothing(minimal_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-C", str(minimal_site), "-q", "build"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_errors_go_to_stderr_with_exit_1(minimal_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_files(minimal_site, {"content/events/bad.yaml": "title: x\ndate: 2023-13\nstatus: planned\nsummary: s\n"})
+    assert main(["-C", str(minimal_site)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "content/events/bad.yaml:2:12: invalid date '2023-13': there is no month 13; months run from 01 to 12",
+        "    date: 2023-13",
+        "               ^",
+        "Build failed: 1 problem found; nothing was written.",
+    ]
+
+
+def test_base_url_option(minimal_site: Path) -> None:
+    assert main(["-C", str(minimal_site), "-q", "build", "--base-url", "https://u.github.io/r/"]) == 0
+    assert 'href="/r/static/style.css"' in (minimal_site / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--no-such-option"]) == 2
+    assert "No such option" in capsys.readouterr().err
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"build-site, version {__version__}"
+    assert main(["--help"]) == 0
+    assert "Build an event-timeline website" in capsys.readouterr().out
+
+
+def test_installed_console_script_builds_from_the_project_folder(minimal_site: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-m", "generator"], cwd=minimal_site, capture_output=True, text=True,
+                          env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built 2 events")
+    assert (minimal_site / "site/index.html").is_file()

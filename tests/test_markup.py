@@ -1,0 +1,78 @@
+"""Markdown rendering and sanitizing: nothing executable from content reaches a page."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from generator.markup import MarkupRenderer
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+    "<a href=\"&#106;avascript:alert(1)\">x</a>",
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<svg onload=alert(1)></svg>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<object data=\"x.swf\"></object>",
+    "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+]
+
+
+class _Elements(HTMLParser):
+    """Collects every (tag, attributes) pair of an HTML fragment, as a browser would parse it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def elements(html: str) -> list[tuple[str, dict[str, str]]]:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.found
+
+
+@pytest.mark.parametrize("mode", ["sanitize", "escape", "embed"])
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_no_script_survives(mode: str, attack: str) -> None:
+    for tag, attributes in elements(MarkupRenderer(mode).render(attack)):
+        assert tag not in {"script", "svg", "object", "form", "style"}
+        for name, value in attributes.items():
+            assert not name.startswith("on")
+            assert name != "style"
+            assert not value.strip().lower().startswith("javascript:")
+
+
+def test_markdown_formatting_is_kept() -> None:
+    html = MarkupRenderer().render("Some *emphasis* and a [link](https://example.org/).")
+    assert html == ('<p>Some <em>emphasis</em> and a <a href="https://example.org/" '
+                    'rel="noopener noreferrer">link</a>.</p>')
+
+
+def test_inline_drops_the_paragraph() -> None:
+    assert MarkupRenderer().render_inline("a **b**") == "a <strong>b</strong>"
+
+
+def test_escape_mode_shows_html_as_text() -> None:
+    assert MarkupRenderer("escape").render("<b>x</b>") == "<p>&lt;b&gt;x&lt;/b&gt;</p>"
+
+
+def test_external_images_become_links_so_pages_stay_offline() -> None:
+    html = MarkupRenderer().render("![a map](https://tiles.example.com/m.png) and ![local](/img/a.png)")
+    assert '<a href="https://tiles.example.com/m.png" rel="noopener noreferrer">a map</a>' in html
+    assert '<img alt="local" src="/img/a.png">' in html
+    raw = MarkupRenderer().render('<img src="https://tracker.example.com/p.gif">')
+    assert "tracker.example.com" not in raw
+
+
+def test_embed_mode_allows_iframes() -> None:
+    html = MarkupRenderer("embed").render('<iframe src="https://video.example.com/e/1"></iframe>')
+    assert '<iframe src="https://video.example.com/e/1">' in html
+    assert "<iframe" not in MarkupRenderer().render('<iframe src="https://video.example.com/e/1"></iframe>')
