@@ -143,9 +143,10 @@ def load_yaml(path: Path, display_path: str) -> YamlDocument:
 def _refuse_anchors(doc: YamlDocument) -> None:
     """Raise at the first anchor (&name) or alias (*name): they are how alias bombs work."""
     for event in yaml.parse(doc.text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        mark = event.start_mark
+        if mark is not None and (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)):
             raise YamlLoadError([doc.problem(
-                (event.start_mark.line + 1, event.start_mark.column + 1),
+                (mark.line + 1, mark.column + 1),
                 "YAML anchors and aliases (&name, *name) are not allowed here",
                 "write the value out in full",
             )])

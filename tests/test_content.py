@@ -94,7 +94,8 @@ def test_derived_from_outside_the_project_is_refused(minimal_site: Path) -> None
 
 
 def test_ambiguous_alias_in_registry(minimal_site: Path) -> None:
-    write_files(minimal_site, {"content/actors.yaml": "alice: {name: Alice, aliases: [AB]}\nbob: {name: Bob, aliases: [ab]}\n"})
+    write_files(minimal_site, {"content/actors.yaml":
+                               "alice: {name: Alice, aliases: [AB]}\nbob: {name: Bob, aliases: [ab]}\n"})
     with pytest.raises(ContentError) as info:
         load_content(load_config(minimal_site))
     assert [p.format(with_source=False) for p in info.value.problems] == [

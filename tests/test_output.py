@@ -1,0 +1,54 @@
+"""The output folder: staging, atomic swap, and the refusals that protect user files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write_files
+from generator.build import build_project
+from generator.errors import OutputError, TemplateError
+from generator.output import MARKER, StagedOutput
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_failure_midway_leaves_the_previous_site_and_no_staging(minimal_site: Path) -> None:
+    build_project(minimal_site)
+    before = snapshot(minimal_site / "site")
+    # Pages render in order; an error in the 404 template happens after many files were staged.
+    write_files(minimal_site, {"templates/404.html": "{{ missing_variable }}"})
+    with pytest.raises(TemplateError):
+        build_project(minimal_site)
+    assert snapshot(minimal_site / "site") == before
+    assert sorted(p.name for p in minimal_site.iterdir()) == ["content", "seeds", "site", "site.yaml", "templates"]
+
+
+def test_interrupt_during_writing_changes_nothing(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    with StagedOutput(output) as staged:
+        staged.write("index.html", b"old")
+        staged.commit()
+    with pytest.raises(KeyboardInterrupt), StagedOutput(output) as staged:
+        staged.write("index.html", b"new")
+        raise KeyboardInterrupt
+    assert (output / "index.html").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/../../b", ".."])
+def test_paths_that_escape_are_refused(tmp_path: Path, path: str) -> None:
+    with StagedOutput(tmp_path / "site") as staged, pytest.raises(OutputError):
+        staged.write(path, b"x")
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_committed_folder_is_readable_and_marked(tmp_path: Path) -> None:
+    with StagedOutput(tmp_path / "site") as staged:
+        staged.write("a/b.html", b"x")
+        staged.commit()
+    assert (tmp_path / "site" / MARKER).is_file()
+    assert (tmp_path / "site").stat().st_mode & 0o755 == 0o755
