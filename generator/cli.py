@@ -52,6 +52,23 @@ def build(ctx: click.Context, base_url: str | None = None, output_dir: str | Non
         click.echo(result.summary())
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
+@click.option("--poll", is_flag=True, help="Poll for changes (for file systems without change events).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, open_browser: bool, poll: bool) -> None:
+    """Preview the site, rebuilding on every save and reloading the browser."""
+    from generator.serve import serve as run_preview  # watchdog and http.server load only when needed
+
+    try:
+        run_preview(ctx.obj["project"].resolve(), host=host, port=port, open_browser=open_browser, poll=poll,
+                    report=lambda text: click.echo(text, err=text.startswith(("content/", "site.yaml", "templates/"))))
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising SiteError."""
     try:

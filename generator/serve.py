@@ -1,0 +1,139 @@
+"""`build-site serve`: build, serve the last good build, watch, rebuild, and tell the browsers.
+
+Builds go to a private temporary folder (never the project's site/), swapped in atomically by
+generator.output; browsers hear about a build only after the swap.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import shutil
+import tempfile
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.build import build_site
+from generator.config import SiteConfig, load_config
+from generator.devserver import Broker, PreviewServer
+from generator.errors import ProblemsError, SiteError
+from generator.watch import ChangeBatcher, ChangeKind, start_watching
+
+Report = Callable[[str], None]
+PORT_ATTEMPTS = 20
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """A content hash of every file in a built site, by path relative to it."""
+    return {p.relative_to(folder).as_posix(): hashlib.blake2b(p.read_bytes(), digest_size=12).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def changed_pages(before: dict[str, str], after: dict[str, str]) -> tuple[list[str], bool]:
+    """Pages (as site paths, '*' for all) whose output changed, and whether a stylesheet did."""
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    stylesheets = any(path.endswith(".css") for path in changed)
+    if any(not path.endswith((".html", ".css", ".xml", ".ics", ".json")) for path in changed - {".build-site"}):
+        return ["*"], stylesheets  # a script or other asset changed: every page may use it
+    pages = sorted(path.removesuffix("index.html") for path in changed if path.endswith(".html"))
+    return pages, stylesheets
+
+
+def error_lines(exc: SiteError) -> list[str]:
+    """The same text the terminal prints, one entry per problem."""
+    if isinstance(exc, ProblemsError):
+        return [problem.format() for problem in exc.problems]
+    return [exc.format()]
+
+
+class Preview:
+    """One preview session: its configuration, its private output folder and its broker."""
+
+    def __init__(self, root: Path, config: SiteConfig, report: Report) -> None:
+        self.root, self.report = root, report
+        self.workdir = Path(tempfile.mkdtemp(prefix="build-site-serve-"))
+        self.output = self.workdir / "site"
+        self.broker = Broker()
+        self.config = config
+        self.fingerprint: dict[str, str] = {}
+        self.lock = threading.Lock()
+
+    def rebuild(self, paths: set[Path], kind: ChangeKind) -> None:
+        """Build again and announce the result (called from the batcher thread)."""
+        with self.lock:
+            started = time.perf_counter()
+            try:
+                if kind is ChangeKind.CONFIG:
+                    self.config = load_config(self.root)
+                result = build_site(self.config.with_overrides(output_dir=str(self.output)))
+            except SiteError as exc:
+                lines = error_lines(exc)
+                self.report("\n".join(lines))
+                self.broker.publish("failed", {"errors": lines})
+                return
+            after = fingerprint(self.output)
+            pages, stylesheets = changed_pages(self.fingerprint, after)
+            self.fingerprint = after
+            build_id = hashlib.blake2b("".join(sorted(after.values())).encode(), digest_size=6).hexdigest()
+            self.broker.publish("built", {"build": build_id, "pages": pages, "stylesheets": stylesheets, "errors": []})
+            names = ", ".join(sorted(p.name for p in paths)[:3]) or "start"
+            self.report(f"{result.summary()} [{names}; {len(pages)} page(s) changed; "
+                        f"{(time.perf_counter() - started) * 1000:.0f} ms]")
+
+    def close(self) -> None:
+        """End the streams and remove the private output folder."""
+        self.broker.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def bind(host: str, port: int, preview: Preview, report: Report) -> PreviewServer:
+    """A server on `port`, or on the next free port (saying so) when it is taken."""
+    for candidate in range(port, port + PORT_ATTEMPTS):
+        try:
+            server = PreviewServer((host, candidate), preview.output, preview.config.base_path, preview.broker)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise SiteError(f"cannot listen on {host}:{candidate}: {exc.strerror}") from None
+            continue
+        if candidate != port:
+            report(f"Port {port} is in use; using {candidate} instead.")
+        return server
+    raise SiteError(f"ports {port}-{port + PORT_ATTEMPTS - 1} are all in use; pass --port with a free one")
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+          poll: bool = False, report: Report = print, ready: threading.Event | None = None,
+          stop: threading.Event | None = None) -> None:
+    """Run the preview until Ctrl-C (or until `stop` is set, for tests)."""
+    config = load_config(root)
+    preview = Preview(root, config, report)
+    preview.rebuild(set(), ChangeKind.CONFIG)
+    server = bind(host, port, preview, report)
+    stop = stop or threading.Event()
+    batcher = ChangeBatcher(preview.rebuild)
+    observer = start_watching(preview.config, batcher, poll=poll)
+    threads = [threading.Thread(target=batcher.run, args=(stop,), daemon=True),
+               threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)]
+    for thread in threads:
+        thread.start()
+    url = f"http://{host}:{server.server_address[1]}{preview.config.base_path}"
+    report(f"Serving {url} (Ctrl-C to stop)")
+    if open_browser:
+        webbrowser.open(url)
+    if ready is not None:
+        ready.set()
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        stop.set()
+        observer.stop()
+        preview.close()
+        server.shutdown()
+        server.server_close()
+        observer.join(timeout=2)
+        for thread in threads:
+            thread.join(timeout=2)
