@@ -31,7 +31,7 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
 _YEAR = r"(?:1[6-9]|20)\d{2}(?![\d,])"
-_TO = r"(?:\s*[-–—]\s*|\s+(?:to|until|till|through|and)\s+)"
+_TO = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through|and)\s+)"
 _NUMBER = r"(?:\d{1,3}|" + "|".join(NUMBER_WORDS) + ")"
 _UNIT = r"(?:day|week|month|year)s?"
 
@@ -185,7 +185,8 @@ def _weekday_name(m: re.Match[str]) -> dict[str, object] | None:
 def _relative_unit(m: re.Match[str]) -> dict[str, object] | None:
     rel = m["rel"].casefold()
     amount = {"this": 0, "next": 1, "coming": 1}.get(rel, -1)
-    return {"kind": "relative", "unit": m["unit"].casefold(), "amount": amount, "shift": _shift(rel)}
+    return {"kind": "relative", "unit": m["unit"].casefold(), "amount": amount,
+            "shift": _shift(rel)}
 
 
 @_pattern(rf"\b(?P<n>(?i:{_NUMBER}))\s+(?P<unit>(?i:{_UNIT}))\s+(?P<dir>(?i:ago|earlier|before|"
