@@ -37,7 +37,8 @@ STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("confirmed", r"\b(?:confirmed|confirms)\b"),
     ))
 _STOPWORDS = frozenset((
-    "The", "There", "There\u2019s", "Their", "They", "These", "Those", "This", "That", "It", "He", "She",
+    "The", "There", "There\u2019s", "Their", "They", "These", "Those", "This", "That", "It", "He",
+    "She",
     "We", "I", "A", "An", "But", "And", "If", "As", "On", "At", "For", "While", "After", "Before",
     "Although", "However", "Meanwhile", "Also", "According", "Earlier", "Later", "In", "During",
     "When", "Why", "What", "Who", "How", "Asked", "With", "From", "By", "To", "Of",
