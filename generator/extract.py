@@ -91,8 +91,9 @@ class ExtractResult:
 def suggest_title(sentence: str, expression: TimeExpression, offset: int) -> str:
     """A short title from the sentence: lead-ins, 'X reported that' and the date words removed."""
     local = expression.start - offset
-    text = sentence[:local] + sentence[local + len(expression.text):]
-    text = re.sub(r"\s+(?:in|on|during|since|from)\s*(?=[,.;]|\s|$)", " ", text, count=1)
+    before = re.sub(r"\b(?:in|on|during|since|from|by|at)\s+$", "", sentence[:local])
+    text = before + sentence[local + len(expression.text):]
+    text = re.sub(r"\s+([,.;])", r"\1", text)
     if text.startswith(("“", '"')) and (closing := re.search(r"[”\"],?\s+", text[1:])):
         text = text[closing.end() + 1:]
     text = _LEAD_IN.sub("", text.strip(" ,"))
@@ -180,7 +181,9 @@ class _Drafter:
         status, cue = sentence_status(text, span, expression.direction)
         comments.append(f"status: {status}" + (f" (cue: '{cue}')" if cue else " (no cue; default)"))
         quotes = _QUOTED.findall(sentence)
-        quote = " … ".join(q.strip() for q in quotes) if quotes else sentence
+        quote = " … ".join(q.strip(" ,") for q in quotes)
+        if len(quote) < 40:
+            quote = sentence
         sources = self._sources(span, quote, status, comments)
         actors, places = actors_and_places(text, span, self.registries["actors"],
                                            self.registries["places"])
