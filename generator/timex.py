@@ -30,7 +30,7 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
           r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)")
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
-_YEAR = r"(?:1[6-9]|20)\d{2}(?![\d,])"
+_YEAR = r"(?:1[6-9]|20)\d{2}(?!\d|,\d)"
 _TO = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through|and)\s+)"
 _NUMBER = r"(?:\d{1,3}|" + "|".join(NUMBER_WORDS) + ")"
 _UNIT = r"(?:day|week|month|year)s?"
@@ -164,7 +164,7 @@ def _season(m: re.Match[str]) -> dict[str, object] | None:
             "part": (m["part"] or "").casefold(), "year": _year(m["y"]), "shift": _shift(m["rel"])}
 
 
-@_pattern(rf"(?<![\d$€£.,/-])(?P<y>{_YEAR})(?![\d%-])")
+@_pattern(rf"(?<![\d$€£.,/-])(?P<y>{_YEAR})(?![%-])")
 def _bare_year(m: re.Match[str]) -> dict[str, object] | None:
     return {"kind": "year", "year": int(m["y"])}
 

@@ -38,6 +38,7 @@ def only(text: str, published: date | None = PUBLISHED) -> tuple[str, str | None
 @pytest.mark.parametrize(("text", "span", "value"), [
     # full and partial dates
     ("It happened on September 4, 2022.", "September 4, 2022", "2022-09-04"),
+    ("On September 4, 2022, it happened.", "September 4, 2022", "2022-09-04"),
     ("It happened on 4 September 2022.", "4 September 2022", "2022-09-04"),
     ("Talks were held on 2021-03-15 in Geneva.", "2021-03-15", "2021-03-15"),
     ("He arrived on the 4th of July.", "the 4th of July", "2023-07-04"),
