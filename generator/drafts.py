@@ -46,6 +46,7 @@ class KnownEvent:
 def same_dates(a: EventDate, b: EventDate) -> bool:
     """Equal dates, ignoring the ? and ~ qualifiers (2023-09-04~ matches 2023-09-04)."""
     def ends(value: EventDate) -> tuple[str | None, str | None]:
+        """The start and end without qualifiers."""
         return (value.start.iso if value.start else None, value.end.iso if value.end else None)
     return ends(a) == ends(b)
 

@@ -90,6 +90,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Builder]] = []
 
 def _pattern(regex: str) -> Callable[[Builder], Builder]:
     def register(builder: Builder) -> Builder:
+        """Add `builder` with its compiled pattern to the list `find_mentions` runs."""
         _PATTERNS.append((re.compile(regex), builder))
         return builder
     return register
