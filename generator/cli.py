@@ -6,15 +6,20 @@ Exit codes: 0 success; 1 the build failed (problems in the input, or an unsafe o
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
 from generator import __version__
+from generator.article import parse_published
 from generator.build import build_project
+from generator.config import load_config
 from generator.errors import SiteError
+from generator.extract import ExtractResult, extract_article
 
 
 def _setup_logging(verbosity: int) -> None:
@@ -67,6 +72,51 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool, poll: bo
                     report=lambda text: click.echo(text, err=text.startswith(("content/", "site.yaml", "templates/"))))
     except KeyboardInterrupt:
         click.echo("Stopped.")
+
+
+def _report(result: ExtractResult) -> None:
+    click.echo(f"{result.article}: publication date {result.publication.value or 'unknown'} "
+               f"({result.publication.how})")
+    for e in result.expressions:
+        click.echo(f"  {e.start}-{e.end} '{e.text}' -> {e.value or '?'}"
+                   + (f"  [{e.note}]" if e.note else ""))
+    verbs = {"written": "wrote", "already-extracted": "already extracted in",
+             "new-source": "new source for existing event"}
+    for d in result.drafts:
+        click.echo(f"  {d.expression.text!r}: {verbs.get(d.outcome, d.outcome)} {d.target}")
+        if d.outcome == "new-source":
+            source = (d.fields["sources"] or [{"outlet": "?"}])[0]
+            via = " via " + ", ".join(source["via"]) if source.get("via") else ""
+            click.echo(f"    add to its sources: {source['outlet']}{via}; derived_from "
+                       f"{d.fields['derived_from']}")
+        if d.proposed:
+            click.echo("    unknown names: " + ", ".join(d.proposed))
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    written = sum(d.outcome == "written" for d in result.drafts)
+    click.echo(f"{written} new draft(s) written, {len(result.drafts) - written} not written.")
+
+
+@cli.command()
+@click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--published", metavar="YYYY-MM-DD",
+              help="The article's publication date (overrides its front matter).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the drafts (default: content/drafts).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--dry-run", is_flag=True, help="Find and report, but write no files.")
+@click.pass_context
+def extract(ctx: click.Context, article: Path, published: str | None, out_dir: Path | None,
+            as_json: bool, dry_run: bool) -> None:
+    """Draft events from ARTICLE (text or Markdown) into content/drafts/ for an editor."""
+    config = load_config(ctx.obj["project"])
+    day = parse_published(published, "--published") if published else None
+    result = extract_article(config, article, published=day, out_dir=out_dir, today=date.today(),
+                             write=not dry_run)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    elif not ctx.obj["quiet"]:
+        _report(result)
 
 
 def main(argv: list[str] | None = None) -> int:

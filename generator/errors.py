@@ -82,3 +82,7 @@ class TemplateError(ProblemsError):
 
 class OutputError(SiteError):
     """The output folder is unsafe or cannot be written."""
+
+
+class ExtractError(SiteError):
+    """An article cannot be read or drafted from (missing file, bad front matter, bad option)."""
