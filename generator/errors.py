@@ -82,3 +82,7 @@ class TemplateError(ProblemsError):
 
 class OutputError(SiteError):
     """The output folder is unsafe or cannot be written."""
+
+
+class DeployError(SiteError):
+    """Publishing failed: not a git repository, no such remote, a dirty tree, or a refused push."""
