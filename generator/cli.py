@@ -13,19 +13,23 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.build import build_project
+from generator.build import build_project, build_site
+from generator.config import load_config
 from generator.errors import SiteError
+from generator.linkcheck import check_site
 
 
 def _setup_logging(verbosity: int) -> None:
-    level = {-1: logging.ERROR, 0: logging.WARNING}.get(verbosity, logging.INFO if verbosity == 1 else logging.DEBUG)
+    default = logging.INFO if verbosity == 1 else logging.DEBUG
+    level = {-1: logging.ERROR, 0: logging.WARNING}.get(verbosity, default)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="build-site")
-@click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The timeline project folder (where site.yaml is).")
+@click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path),
+              default=Path(), show_default=True,
+              help="The timeline project folder (where site.yaml is).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for debugging output).")
 @click.pass_context
@@ -43,13 +47,46 @@ def cli(ctx: click.Context, project: Path, quiet: bool, verbose: int) -> None:
 @cli.command()
 @click.option("--base-url", help="Where the site will be published (overrides site.yaml), "
               "e.g. https://user.github.io/repo/.")
-@click.option("-o", "--output", "output_dir", help="Output folder (overrides output_dir in site.yaml).")
+@click.option("-o", "--output", "output_dir",
+              help="Output folder (overrides output_dir in site.yaml).")
 @click.pass_context
 def build(ctx: click.Context, base_url: str | None = None, output_dir: str | None = None) -> None:
     """Validate the content and build the site (nothing is written if anything is wrong)."""
     result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir)
     if not ctx.obj["quiet"]:
         click.echo(result.summary())
+
+
+@cli.command()
+@click.option("--base-url", help="The base URL the site is (or will be) published at "
+              "(overrides site.yaml); links are resolved under its path.")
+@click.option("-o", "--output", "output_dir",
+              help="Output folder (overrides output_dir in site.yaml).")
+@click.option("--no-build", is_flag=True, help="Check the site already in the output folder.")
+@click.option("--external", is_flag=True, help="Also request every external link (HEAD, then GET).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+              help="Seconds to wait for each external URL.")
+@click.pass_context
+def check(ctx: click.Context, base_url: str | None, output_dir: str | None, no_build: bool,
+          external: bool, timeout: float) -> None:
+    """Build, then check that every internal link and #fragment resolves (exit 1 if not).
+
+    Each broken link is printed as `page: link`.
+    """
+    config = load_config(ctx.obj["project"]).with_overrides(base_url=base_url,
+                                                            output_dir=output_dir)
+    if not no_build:
+        result = build_site(config)
+        if not ctx.obj["quiet"]:
+            click.echo(result.summary(), err=True)
+    report = check_site(config.output_path, config.base_url, external=external, timeout=timeout)
+    for broken in report.broken:
+        click.echo(f"{broken.page}: {broken.link}")
+        logging.getLogger(__name__).info("%s: %s: %s", broken.page, broken.link, broken.reason)
+    if not ctx.obj["quiet"] or report.broken:
+        click.echo(report.summary(), err=True)
+    if report.broken:
+        ctx.exit(1)
 
 
 def main(argv: list[str] | None = None) -> int:
