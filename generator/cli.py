@@ -17,6 +17,7 @@ from generator.build import build_project, build_site
 from generator.config import load_config
 from generator.errors import SiteError
 from generator.linkcheck import check_site
+from generator.workflow import write_workflow
 
 
 def _setup_logging(verbosity: int) -> None:
@@ -87,6 +88,17 @@ def check(ctx: click.Context, base_url: str | None, output_dir: str | None, no_b
         click.echo(report.summary(), err=True)
     if report.broken:
         ctx.exit(1)
+
+
+@cli.command("init-workflow")
+@click.option("--force", is_flag=True, help="Replace an existing .github/workflows/pages.yml.")
+@click.pass_context
+def init_workflow(ctx: click.Context, force: bool) -> None:
+    """Write the GitHub Actions workflow that publishes the site to GitHub Pages."""
+    target = write_workflow(ctx.obj["project"], force=force)
+    if not ctx.obj["quiet"]:
+        click.echo(f"Wrote {target}. In the repository's Settings > Pages, set Source to "
+                   "'GitHub Actions', then commit and push the file.")
 
 
 def main(argv: list[str] | None = None) -> int:
