@@ -15,6 +15,7 @@ import click
 from generator import __version__
 from generator.build import build_project, build_site
 from generator.config import load_config
+from generator.deploy import DeployOptions, deploy
 from generator.errors import SiteError
 from generator.linkcheck import check_site
 from generator.workflow import write_workflow
@@ -88,6 +89,26 @@ def check(ctx: click.Context, base_url: str | None, output_dir: str | None, no_b
         click.echo(report.summary(), err=True)
     if report.broken:
         ctx.exit(1)
+
+
+@cli.command("deploy")
+@click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch to publish to.")
+@click.option("-m", "--message", help="Commit message (the source commit is always named too).")
+@click.option("--base-url", help="Production base URL (overrides base_url in site.yaml).")
+@click.option("--force", is_flag=True, help="Replace the branch's history with one new commit.")
+@click.option("--dry-run", is_flag=True, help="Build and prepare the commit, but push nothing.")
+@click.option("--allow-dirty", is_flag=True,
+              help="Publish even with uncommitted changes in site.yaml, content or templates.")
+@click.pass_context
+def deploy_command(ctx: click.Context, remote: str, branch: str, message: str | None,
+                   base_url: str | None, force: bool, dry_run: bool, allow_dirty: bool) -> None:
+    """Build for production and publish the site to the gh-pages branch of a git remote."""
+    options = DeployOptions(remote=remote, branch=branch, message=message, base_url=base_url,
+                            force=force, dry_run=dry_run, allow_dirty=allow_dirty)
+    result = deploy(ctx.obj["project"], options)
+    if not ctx.obj["quiet"]:
+        click.echo(result.summary())
 
 
 @cli.command("init-workflow")
