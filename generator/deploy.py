@@ -161,8 +161,8 @@ def source_inputs(config: SiteConfig) -> list[str]:
 
 def dirty_inputs(git: Git, config: SiteConfig) -> list[str]:
     """Build inputs with uncommitted changes, untracked files included."""
-    status = git.out("status", "--porcelain=v1", "--untracked-files=all", "--",
-                     *source_inputs(config))
+    status = git.run("status", "--porcelain=v1", "--untracked-files=all", "--",
+                     *source_inputs(config)).stdout
     return [line[3:] for line in status.splitlines() if line.strip()]
 
 
