@@ -92,7 +92,7 @@ def test_second_deploy_keeps_history_and_cname(repo: tuple[Path, Path], cli: Cli
     assert cli("-C", project, "deploy")[0] == 0
     first = history(bare)
     edit_event(project)
-    code, out, err = cli("-C", project, "deploy", "--message", "Retitled")
+    code, _, err = cli("-C", project, "deploy", "--message", "Retitled")
     assert code == 0, err
     second = history(bare)
     assert len(second) == 2 and second[1:] == first
