@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, replace
@@ -182,6 +183,29 @@ def fetch_branch(git: Git, remote: str, url: str, branch: str) -> str | None:
     return tips[0]
 
 
+def pages_url_guess(remote_url: str) -> str | None:
+    """The project-site URL GitHub Pages would use for a github.com remote, if it is one."""
+    found = re.search(r"github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$", remote_url)
+    if not found:
+        return None
+    owner, name = found.groups()
+    if name.lower() == f"{owner.lower()}.github.io":
+        return f"https://{name.lower()}/"
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
+def warn_about_base_url(config: SiteConfig, remote_url: str) -> None:
+    """Log a warning when the site is published without a full production base URL."""
+    if config.site_origin:
+        return
+    guess = pages_url_guess(remote_url)
+    example = guess or "https://user.github.io/repo/"
+    logger.warning("base_url is '%s', not a full URL: feeds, the sitemap and canonical links "
+                   "will lack the host, and a project site (served under /repo/) needs the "
+                   "path. Set base_url in site.yaml or pass --base-url %s",
+                   config.base_url, example)
+
+
 def previous_cname(git: Git, commit: str | None) -> str:
     """The CNAME file of a published commit ('' when there is none)."""
     if commit is None or not git.ok("cat-file", "-e", f"{commit}:{CNAME_FILE}"):
@@ -256,6 +280,7 @@ def deploy(root: Path, options: DeployOptions) -> DeployResult:
     config = load_config(root).with_overrides(base_url=options.base_url)
     git = Git(config.root)
     url = check_repository(git, options)
+    warn_about_base_url(config, url)
     dirty = dirty_inputs(git, config)
     if dirty and not options.allow_dirty:
         listed = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.deploy import classify_push_failure
+from generator.config import load_config
+from generator.deploy import classify_push_failure, pages_url_guess, warn_about_base_url
 
 Cli = Callable[..., tuple[int, str, str]]
 IDENTITY = {"GIT_AUTHOR_NAME": "Tester", "GIT_AUTHOR_EMAIL": "t@example.org",
@@ -156,6 +157,22 @@ def test_base_url_option_sets_production_url(repo: tuple[Path, Path], cli: Cli) 
     assert code == 0, err
     assert 'href="/repo/static/style.css"' in git(bare, "show", "gh-pages:404.html")
     assert "CNAME" not in branch_files(bare)
+
+
+def test_path_only_base_url_is_warned_about(seed_project: Path,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    config = load_config(seed_project).with_overrides(base_url="/")
+    warn_about_base_url(config, "git@github.com:user/timeline.git")  # no network: only a name
+    assert "--base-url https://user.github.io/timeline/" in caplog.text
+    caplog.clear()
+    warn_about_base_url(load_config(seed_project), "git@github.com:user/timeline.git")
+    assert caplog.text == ""
+
+
+def test_pages_url_guess() -> None:
+    assert pages_url_guess("https://github.com/User/repo.git") == "https://user.github.io/repo/"
+    assert pages_url_guess("git@github.com:user/user.github.io") == "https://user.github.io/"
+    assert pages_url_guess("/srv/git/site.git") is None
 
 
 def test_not_a_git_repository(seed_project: Path, cli: Cli) -> None:
