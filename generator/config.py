@@ -42,6 +42,11 @@ OPTIONS: dict[str, Option] = {
         "(also allow iframes, audio and video). Scripts never pass.",
         RAW_HTML_MODES,
     ),
+    "cname": Option(
+        str, "",
+        "The custom domain the site is served at, as a bare host name such as "
+        "timeline.example.org; `build-site deploy` writes it to the CNAME file on gh-pages.",
+    ),
 }
 
 
@@ -60,6 +65,7 @@ class SiteConfig:
     seeds_dir: str = "seeds"
     output_dir: str = "site"
     raw_html: str = "sanitize"
+    cname: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -120,6 +126,29 @@ def _check_base_url(value: str) -> str | None:
     return None
 
 
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def check_cname(value: str) -> str | None:
+    """A message when `value` is not a bare host name such as timeline.example.org."""
+    hint = "'cname' must be a bare host name such as timeline.example.org"
+    if "://" in value or "/" in value or ":" in value or "@" in value:
+        return f"{hint}, without https://, a path or a port"
+    labels = value.lower().removesuffix(".").split(".")
+    if len(labels) < 2 or len(value) > 253 or not all(_HOST_LABEL.fullmatch(x) for x in labels):
+        return hint
+    return None
+
+
+def _cname_conflict(cname: str, base_url: str) -> str | None:
+    """A message when base_url names a host other than the custom domain."""
+    host = (urlsplit(base_url).hostname or "").removesuffix(".")
+    if host and host != cname.lower().removesuffix("."):
+        return (f"base_url is on {host} but cname is {cname}; with a custom domain the site is "
+                f"served at https://{cname}/, so set base_url to that")
+    return None
+
+
 def _validate(doc: YamlMap, display: str, problem: Any) -> tuple[dict[str, Any], list[Problem]]:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -145,6 +174,10 @@ def _validate(doc: YamlMap, display: str, problem: Any) -> tuple[dict[str, Any],
         problems.append(problem(doc.pos, "'title' is missing", "add a line such as: title: My timeline"))
     if "base_url" in values and (message := _check_base_url(values["base_url"])):
         problems.append(problem(doc.value_pos["base_url"], message))
+    if cname := values.get("cname"):
+        message = check_cname(cname) or _cname_conflict(cname, values.get("base_url", ""))
+        if message:
+            problems.append(problem(doc.value_pos["cname"], message))
     if "language" in values and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", values["language"]):
         problems.append(problem(doc.value_pos["language"], "'language' must be a language tag such as en or pt-BR"))
     return values, problems

@@ -86,3 +86,7 @@ class OutputError(SiteError):
 
 class ExtractError(SiteError):
     """An article cannot be read or drafted from (missing file, bad front matter, bad option)."""
+
+
+class DeployError(SiteError):
+    """Publishing failed: not a git repository, no such remote, a dirty tree, or a refused push."""

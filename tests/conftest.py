@@ -1,11 +1,14 @@
-"""Shared fixtures: copies of the fixture sites under tests/sites/ and of the seed project."""
+"""Shared fixtures: fixture sites under tests/sites/, the seed project, and the command line."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from generator.cli import main
 
 SITES = Path(__file__).parent / "sites"
 PROJECT = Path(__file__).parent.parent
@@ -35,6 +38,9 @@ def minimal_site(tmp_path: Path) -> Path:
     return copy_site("minimal", tmp_path / "minimal")
 
 
+REPO = PROJECT
+
+
 @pytest.fixture
 def seed_project(tmp_path: Path) -> Path:
     """A fresh copy of the project's own seed timeline (site.yaml, content, seeds, templates)."""
@@ -44,3 +50,13 @@ def seed_project(tmp_path: Path) -> Path:
         shutil.copytree(PROJECT / name, root / name)
     shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
     return root
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run build-site with arguments; return (exit code, stdout, stderr)."""
+    def run(*args: str | Path) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+    return run
