@@ -113,22 +113,27 @@ def output_stats(folder: Path) -> dict[str, Any]:
 
 
 def bench_tool(name: str, command: list[str], cwd: Path, output: Path, event: Path,
-               runs: int, timeout: float) -> dict[str, Any]:
-    """All four figures for one tool; later figures are skipped if the cold build timed out."""
-    print(f"  {name}: cold", flush=True)
-    results = {"cold": measure(command, cwd, runs, timeout, lambda _: shutil.rmtree(output, ignore_errors=True))}
-    if results["cold"]["seconds"] is None:
-        return dict.fromkeys(FIGURES, results["cold"])
-    results["stats"] = output_stats(output)
-    for figure, prepare in (("nochange", lambda _: None), ("body", lambda run: edit_body(event, run)),
-                            ("date", lambda run: edit_date(event, run))):
+               runs: int, timeout: float, figures: list[str]) -> dict[str, Any]:
+    """The requested figures for one tool; the rest are skipped if the cold build timed out."""
+    preparations: dict[str, Callable[[int], None]] = {
+        "cold": lambda _: shutil.rmtree(output, ignore_errors=True), "nochange": lambda _: None,
+        "body": lambda run: edit_body(event, run), "date": lambda run: edit_date(event, run)}
+    results: dict[str, Any] = {}
+    if "cold" not in figures and not output.is_dir():
+        figures = ["cold", *figures]  # a rebuild needs a previous build; measure it too
+    for figure in (f for f in FIGURES if f in figures):
         print(f"  {name}: {figure}", flush=True)
-        results[figure] = measure(command, cwd, runs, timeout, prepare)
+        results[figure] = measure(command, cwd, runs, timeout, preparations[figure])
+        if results[figure]["seconds"] is None:
+            return {**results, **dict.fromkeys(figures, results[figure])}
+        if figure == "cold":
+            results["stats"] = output_stats(output)
     return results
 
 
-def bench_size(events: int, workdir: Path, runs: int, timeout: float, hugo: str | None) -> dict[str, Any]:
-    """Generate a project of `events` events (and its Hugo twin) and measure both tools."""
+def bench_size(events: int, workdir: Path, runs: int, timeout: float, hugo: str | None,
+               tools: list[str], figures: list[str]) -> dict[str, Any]:
+    """Generate a project of `events` events (and its Hugo twin) and measure the chosen tools."""
     project = workdir / f"timeline-{events}"
     marker = project / ".synth"
     if not marker.is_file() or marker.read_text() != f"{events}\n":
@@ -136,15 +141,21 @@ def bench_size(events: int, workdir: Path, runs: int, timeout: float, hugo: str 
         synth.generate(project, events)
         marker.write_text(f"{events}\n")
     event_id = sorted(p.stem for p in (project / "content" / "events").glob("*.yaml"))[events // 2]
-    ours = [sys.executable, "-m", "generator", "-C", str(project), "-q", "build"]
-    result = {"ours": bench_tool("build-site", ours, REPO, project / "site",
-                                 project / "content" / "events" / f"{event_id}.yaml", runs, timeout)}
-    if hugo:
-        print(f"converting to Hugo in {workdir / f'hugo-{events}'}", flush=True)
-        site = hugo_site.convert(project, workdir / f"hugo-{events}")
+    result = {}
+    if "build-site" in tools:
+        ours = [sys.executable, "-m", "generator", "-C", str(project), "-q", "build"]
+        result["ours"] = bench_tool("build-site", ours, REPO, project / "site",
+                                    project / "content" / "events" / f"{event_id}.yaml", runs, timeout, figures)
+    if hugo and "hugo" in tools:
+        site = workdir / f"hugo-{events}"
+        if not (site / ".converted").is_file():
+            print(f"converting to Hugo in {site}", flush=True)
+            hugo_site.convert(project, site)
+            (site / ".converted").write_text("")
         out = workdir / f"hugo-{events}-public"
         command = [hugo, "--quiet", "-s", str(site), "-d", str(out)]
-        result["hugo"] = bench_tool("hugo", command, site, out, hugo_site.event_file(site, event_id), runs, timeout)
+        result["hugo"] = bench_tool("hugo", command, site, out, hugo_site.event_file(site, event_id),
+                                    runs, timeout, figures)
     return result
 
 
@@ -153,6 +164,7 @@ def machine(hugo: str | None) -> dict[str, str]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
     hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1:2] if hugo else []
+    hugo_version = [v.split("-")[0] for v in hugo_version]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
     return {"date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "nproc": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
@@ -163,7 +175,9 @@ def machine(hugo: str | None) -> dict[str, str]:
 def _seconds(entry: dict[str, Any] | None) -> str:
     if not entry:
         return "–"
-    return f"{entry['seconds']:.2f} s" if entry.get("seconds") is not None else entry.get("note", NOT_MEASURED)
+    if entry.get("seconds") is None:
+        return str(entry.get("note", NOT_MEASURED))
+    return f"{entry['seconds']:.2f} s (n={len(entry['runs'])})"
 
 
 def _ratio(ours: dict[str, Any] | None, hugo: dict[str, Any] | None) -> str:
@@ -185,13 +199,13 @@ def markdown(results: dict[str, Any]) -> str:
              "fresh processes; peak RSS is the largest of the cold builds.", ""]
     for size, entry in sorted(results.items(), key=lambda item: int(item[0])):
         facts = ", ".join(f"{k} {v}" for k, v in entry["machine"].items())
-        lines += [f"## {int(size):,} events", "", f"Machine: {facts}; {entry['runs']} run(s) per figure.", "",
+        lines += [f"## {int(size):,} events", "", f"Machine: {facts}. n = runs per figure.", "",
                   "| figure | build-site | Hugo | ours/Hugo |", "|---|---|---|---|"]
-        ours, hugo = entry["ours"], entry.get("hugo", {})
+        ours, hugo = entry.get("ours", {}), entry.get("hugo", {})
         for figure, label in FIGURES.items():
             lines.append(f"| {label} | {_seconds(ours.get(figure))} | {_seconds(hugo.get(figure))} "
                          f"| {_ratio(ours.get(figure), hugo.get(figure))} |")
-        ours_rss, hugo_rss = ours["cold"].get("rss"), hugo.get("cold", {}).get("rss")
+        ours_rss, hugo_rss = ours.get("cold", {}).get("rss"), hugo.get("cold", {}).get("rss")
         ratio = f"{ours_rss / hugo_rss:.1f}x" if ours_rss and hugo_rss else "–"
         lines.append(f"| peak memory (max RSS, cold build) | {_mib(ours_rss)} | {_mib(hugo_rss)} | {ratio} |")
         for tool, data in (("build-site", ours), ("Hugo", hugo)):
@@ -211,17 +225,22 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=480.0, help="seconds before a build is 'not measured'")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "build-site-bench")
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
-    parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--tools", nargs="+", choices=["build-site", "hugo"], default=["build-site", "hugo"])
+    parser.add_argument("--figures", nargs="+", choices=list(FIGURES), default=list(FIGURES),
+                        help="measure only these (results merge with earlier runs)")
     args = parser.parse_args()
-    hugo = None if args.no_hugo else hugo_binary()
+    hugo = hugo_binary() if "hugo" in args.tools else None
     args.workdir.mkdir(parents=True, exist_ok=True)
     raw_path = args.results.with_suffix(".json")
     results = json.loads(raw_path.read_text()) if raw_path.is_file() else {}
     facts = machine(hugo)
     for size in args.sizes:
         print(f"== {size} events", flush=True)
-        results[str(size)] = {"machine": facts, "runs": args.runs,
-                              **bench_size(size, args.workdir, args.runs, args.timeout, hugo)}
+        entry = results.setdefault(str(size), {})
+        entry.setdefault("machine", {}).update({k: v for k, v in facts.items() if v != "not run"})
+        for tool, figures in bench_size(size, args.workdir, args.runs, args.timeout, hugo,
+                                        args.tools, args.figures).items():
+            entry.setdefault(tool, {}).update(figures)
         raw_path.write_text(json.dumps(results, indent=1) + "\n")
         args.results.write_text(markdown(results) + "\n", encoding="utf-8")
     print(markdown(results))
