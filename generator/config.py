@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -68,13 +69,13 @@ class SiteConfig:
     cname: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         """The path part of base_url, always starting and ending with '/'."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
-    @property
+    @cached_property
     def site_origin(self) -> str:
         """Scheme and host of base_url ('' when base_url is only a path)."""
         parts = urlsplit(self.base_url)

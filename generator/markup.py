@@ -66,6 +66,7 @@ class MarkupRenderer:
                 attributes.setdefault(tag, set()).update(names)
         self._tags = tags
         self._attributes = attributes
+        self._cache: dict[tuple[str, bool], str] = {}
 
     def _filter_attribute(self, tag: str, name: str, value: str) -> str | None:
         if tag == "img" and name == "src" and _is_external(value):
@@ -82,12 +83,18 @@ class MarkupRenderer:
         )
 
     def render(self, text: str) -> str:
-        """Markdown to sanitized HTML (block level)."""
-        return self.sanitize(self._md.reset().convert(text))
+        """Markdown to sanitized HTML (block level); each distinct text is converted once."""
+        html = self._cache.get((text, False))
+        if html is None:
+            html = self._cache[(text, False)] = self.sanitize(self._md.reset().convert(text))
+        return html
 
     def render_inline(self, text: str) -> str:
         """Markdown for one paragraph, without the enclosing <p> element."""
-        html = self.render(text)
-        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-            html = html[3:-4]
+        html = self._cache.get((text, True))
+        if html is None:
+            html = self.render(text)
+            if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+                html = html[3:-4]
+            self._cache[(text, True)] = html
         return html

@@ -9,6 +9,9 @@ from typing import Any
 from generator.dates import MONTHS
 from generator.model import REGISTRY_KINDS, STATUSES, Entity, Event, Tag, Timeline
 
+TIMELINE_PAGE_EVENTS = 250  # above this, the timeline splits into one page per year
+TERM_PAGE_EVENTS = 100  # events per page on an actor, place, tag, outlet or status page
+
 KIND_TITLES = {"actors": "Actors", "places": "Places", "outlets": "Outlets",
                "tags": "Tags", "status": "Status"}
 
@@ -107,11 +110,52 @@ def _entity_items(timeline: Timeline, kind: str) -> list[tuple[str, str, str]]:
     return [(status, status.capitalize(), text) for status, text in STATUSES.items()]
 
 
+def timeline_is_split(timeline: Timeline) -> bool:
+    """Whether the timeline is too long for one page and gets one page per year."""
+    return len(timeline.events) > TIMELINE_PAGE_EVENTS
+
+
+def timeline_path(event: Event, split: bool) -> str:
+    """The site path of the timeline page that lists `event`, with its fragment."""
+    if not split:
+        return f"#{event.id}"
+    part = event.date.start or event.date.end
+    assert part is not None
+    return f"years/{part.year}/#{event.id}"
+
+
+def _timeline_pages(events: list[Event]) -> list[Page]:
+    groups = group_by_year_and_month(events)
+    if len(events) <= TIMELINE_PAGE_EVENTS:
+        return [Page("index.html", "timeline.html", {"groups": groups, "years": [], "year": None})]
+    years = [(g.year, sum(len(m.events) for m in g.months)) for g in groups]
+    pages = [Page("index.html", "timeline.html", {"groups": groups[-1:], "years": years, "year": None})]
+    for position, group in enumerate(groups):
+        pages.append(Page(f"years/{group.year}/index.html", "timeline.html", {
+            "groups": [group], "years": years, "year": group.year,
+            "previous_year": groups[position - 1].year if position > 0 else None,
+            "next_year": groups[position + 1].year if position + 1 < len(groups) else None,
+        }))
+    return pages
+
+
+def _term_pages(kind: str, key: str, context: dict[str, Any], matching: list[Event]) -> list[Page]:
+    chunks = [matching[i:i + TERM_PAGE_EVENTS] for i in range(0, len(matching), TERM_PAGE_EVENTS)] or [[]]
+    paths = [f"{kind}/{key}/" + (f"page/{n}/" if n > 1 else "") for n in range(1, len(chunks) + 1)]
+    return [
+        Page(path + "index.html", "term.html", {
+            **context, "groups": group_by_year_and_month(chunk), "count": len(matching),
+            "pager": {"number": number, "paths": paths},
+        })
+        for number, (path, chunk) in enumerate(zip(paths, chunks, strict=True), start=1)
+    ]
+
+
 def plan_pages(timeline: Timeline) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     events = list(timeline.events)
     index = index_events(timeline)
-    pages = [Page("index.html", "timeline.html", {"groups": group_by_year_and_month(events)})]
+    pages = _timeline_pages(events)
     order = {event.id: position for position, event in enumerate(events)}
     links: dict[str, set[str]] = defaultdict(set)
     for event in events:
@@ -133,10 +177,7 @@ def plan_pages(timeline: Timeline) -> list[Page]:
                           {"kind": kind, "title": title, "items": items, "counts": counts}))
         for key, name, description in items:
             record = timeline.registry(kind).get(key) if kind in REGISTRY_KINDS else None
-            matching = index[kind].get(key, [])
-            pages.append(Page(f"{kind}/{key}/index.html", "term.html", {
-                "kind": kind, "key": key, "name": name, "description": description,
-                "record": record, "groups": group_by_year_and_month(matching), "count": len(matching),
-            }))
+            context = {"kind": kind, "key": key, "name": name, "description": description, "record": record}
+            pages += _term_pages(kind, key, context, index[kind].get(key, []))
     pages.append(Page("404.html", "404.html"))
     return pages

@@ -20,7 +20,7 @@ from generator.errors import Problem, TemplateError, make_problem
 from generator.exports import last_updated, render_ical, render_json
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
-from generator.pages import KIND_TITLES, Page, all_tags, plan_pages
+from generator.pages import KIND_TITLES, Page, all_tags, plan_pages, timeline_is_split, timeline_path
 
 
 def _theme_dir() -> Path:
@@ -43,7 +43,8 @@ class Renderer:
         self.config = config
         self.timeline = timeline
         self.markup = MarkupRenderer(config.raw_html)
-        self._html_cache: dict[tuple[str, bool], str] = {}
+        self._cards: dict[str, Markup] = {}
+        self._split = timeline_is_split(timeline)
         self.template_dirs = [config.templates_path, THEME_DIR]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
@@ -59,7 +60,8 @@ class Renderer:
             site=config, timeline=timeline, url=self.url, absolute_url=config.absolute_url,
             entity=self.entity, statuses=STATUSES, stances=STANCES, kind_titles=KIND_TITLES,
             tags=all_tags(timeline), event_url=self.event_url, term_url=self.term_url,
-            updated=last_updated, feed_updated=self.feed_updated,
+            updated=last_updated, feed_updated=self.feed_updated, card=self.card,
+            timeline_url=self.timeline_url,
         )
 
     def url(self, path: str = "") -> str:
@@ -84,18 +86,22 @@ class Renderer:
         return self.timeline.registry(kind)[key]
 
     def _markdown(self, text: str) -> Markup:
-        return self._cached(text, inline=False)
+        return Markup(self.markup.render(text))  # noqa: S704 (sanitized by nh3 in MarkupRenderer)
 
     def _markdown_inline(self, text: str) -> Markup:
-        return self._cached(text, inline=True)
+        return Markup(self.markup.render_inline(text))  # noqa: S704 (sanitized by nh3)
 
-    def _cached(self, text: str, inline: bool) -> Markup:
-        key = (text, inline)
-        html = self._html_cache.get(key)
+    def timeline_url(self, event: Event) -> str:
+        """The link to the event on the timeline (its year's page when the timeline is split)."""
+        return self.url(timeline_path(event, self._split))
+
+    def card(self, event: Event) -> Markup:
+        """The event's card (partials/event_card.html), rendered once and reused by every list."""
+        html = self._cards.get(event.id)
         if html is None:
-            html = self.markup.render_inline(text) if inline else self.markup.render(text)
-            self._html_cache[key] = html
-        return Markup(html)  # noqa: S704 (sanitized by nh3 in MarkupRenderer)
+            template = self.env.get_template("partials/event_card.html")
+            html = self._cards[event.id] = Markup(template.render(event=event))  # noqa: S704 (autoescaped)
+        return html
 
     def _problem_from(self, exc: Exception) -> Problem:
         """Locate a template exception at its template file and line."""

@@ -190,3 +190,18 @@ def test_rebuild_replaces_stale_files_and_leaves_no_temporary_folder(minimal_sit
     build_project(minimal_site)
     assert not (minimal_site / "site/events/next-meeting").exists()
     assert sorted(p.name for p in minimal_site.iterdir()) == ["content", "seeds", "site", "site.yaml"]
+
+
+def test_large_timeline_splits_into_linked_pages_under_a_megabyte(tmp_path: Path) -> None:
+    from test_benchmarks_synth import load_synth
+
+    project = load_synth().generate(tmp_path / "big", 600)
+    build_project(project, base_url="https://user.github.io/repo/")
+    site = project / "site"
+    assert broken_links(site, "https://user.github.io", "/repo/") == []
+    years = sorted(p.parent.name for p in site.glob("years/*/index.html"))
+    assert len(years) > 10
+    assert max(p.stat().st_size for p in site.rglob("*.html")) < 1_000_000
+    assert len(list(site.glob("status/*/page/2/index.html"))) >= 1
+    event = next((site / "events").glob("*/index.html")).read_text(encoding="utf-8")
+    assert 'href="/repo/years/' in event  # "On the timeline" points at the event's year page
