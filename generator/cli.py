@@ -54,10 +54,13 @@ def cli(ctx: click.Context, project: Path, quiet: bool, verbose: int) -> None:
               "e.g. https://user.github.io/repo/.")
 @click.option("-o", "--output", "output_dir",
               help="Output folder (overrides output_dir in site.yaml).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Render processes (default: one per CPU; small sites always use one).")
 @click.pass_context
-def build(ctx: click.Context, base_url: str | None = None, output_dir: str | None = None) -> None:
+def build(ctx: click.Context, base_url: str | None = None, output_dir: str | None = None,
+          jobs: int | None = None) -> None:
     """Validate the content and build the site (nothing is written if anything is wrong)."""
-    result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir)
+    result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir, workers=jobs)
     if not ctx.obj["quiet"]:
         click.echo(result.summary())
 

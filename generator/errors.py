@@ -60,6 +60,10 @@ class ProblemsError(SiteError):
         self.problems = sorted(problems)
         super().__init__(f"{len(self.problems)} problem(s) in the input")
 
+    def __reduce__(self) -> tuple[type[ProblemsError], tuple[list[Problem]]]:
+        """Pickle by problems, so the error can cross from a worker process."""
+        return (type(self), (self.problems,))
+
     def format(self) -> str:
         """Every problem in file order, then a count."""
         body = "\n".join(p.format() for p in self.problems)

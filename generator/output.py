@@ -58,6 +58,13 @@ class StagedOutput:
         self.files = 0
         self.bytes = 0
 
+    @classmethod
+    def into(cls, staging: Path) -> StagedOutput:
+        """A writer into an existing staging folder (for a render worker); it never commits."""
+        writer = cls(staging)
+        writer.staging = staging
+        return writer
+
     def __enter__(self) -> StagedOutput:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-", dir=self.output.parent))

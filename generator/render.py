@@ -43,7 +43,7 @@ class Renderer:
         self.config = config
         self.timeline = timeline
         self.markup = MarkupRenderer(config.raw_html)
-        self._cards: dict[str, Markup] = {}
+        self._fragments: dict[tuple[str, str], Markup] = {}
         self._split = timeline_is_split(timeline)
         self.template_dirs = [config.templates_path, THEME_DIR]
         self.env = jinja2.Environment(
@@ -60,7 +60,7 @@ class Renderer:
             site=config, timeline=timeline, url=self.url, absolute_url=config.absolute_url,
             entity=self.entity, statuses=STATUSES, stances=STANCES, kind_titles=KIND_TITLES,
             tags=all_tags(timeline), event_url=self.event_url, term_url=self.term_url,
-            updated=last_updated, feed_updated=self.feed_updated, card=self.card,
+            updated=last_updated, feed_updated=self.feed_updated, card=self.card, row=self.row,
             timeline_url=self.timeline_url,
         )
 
@@ -95,13 +95,22 @@ class Renderer:
         """The link to the event on the timeline (its year's page when the timeline is split)."""
         return self.url(timeline_path(event, self._split))
 
-    def card(self, event: Event) -> Markup:
-        """The event's card (partials/event_card.html), rendered once and reused by every list."""
-        html = self._cards.get(event.id)
+    def _fragment(self, template: str, event: Event) -> Markup:
+        """A per-event partial, rendered once and reused by every page that lists the event."""
+        key = (template, event.id)
+        html = self._fragments.get(key)
         if html is None:
-            template = self.env.get_template("partials/event_card.html")
-            html = self._cards[event.id] = Markup(template.render(event=event))  # noqa: S704 (autoescaped)
+            rendered = self.env.get_template(template).render(event=event)
+            html = self._fragments[key] = Markup(rendered)  # noqa: S704 (autoescaped by Jinja)
         return html
+
+    def card(self, event: Event) -> Markup:
+        """The event's full card (partials/event_card.html), as on the timeline."""
+        return self._fragment("partials/event_card.html", event)
+
+    def row(self, event: Event) -> Markup:
+        """The event's compact entry (partials/event_row.html), as on actor, tag and other lists."""
+        return self._fragment("partials/event_row.html", event)
 
     def _problem_from(self, exc: Exception) -> Problem:
         """Locate a template exception at its template file and line."""
@@ -146,11 +155,19 @@ class Renderer:
                         found["static/" + path.relative_to(static).as_posix()] = path
         return dict(sorted(found.items()))
 
+    def pages(self) -> list[Page]:
+        """The planned HTML pages of this timeline."""
+        return plan_pages(self.timeline)
+
     def outputs(self) -> Iterator[tuple[str, bytes]]:
         """Every output file as (path relative to the output folder, content)."""
-        pages = plan_pages(self.timeline)
+        pages = self.pages()
         for page in pages:
             yield page.path, self.render_page(page)
+        yield from self.other_outputs(pages)
+
+    def other_outputs(self, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
+        """Everything but the HTML pages: sitemap, feed, exports and static files."""
         html_paths = [p.url_path for p in pages if p.path != "404.html"]
         yield "sitemap.xml", self.render_template("sitemap.xml", "sitemap.xml", {"paths": html_paths})
         yield "feed.xml", self.render_template("feed.xml", "feed.xml", {})

@@ -1,0 +1,46 @@
+"""Parallel rendering gives exactly the serial output, and a worker's error reaches the caller."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_benchmarks_synth import load_synth
+from test_output import snapshot
+
+from conftest import write_files
+from generator.build import build_project
+from generator.errors import TemplateError
+from generator.parallel import MIN_PAGES_PER_WORKER, worker_count
+
+
+@pytest.fixture(scope="module")
+def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Path(load_synth().generate(tmp_path_factory.mktemp("parallel") / "big", 400))
+
+
+def test_parallel_output_is_byte_identical_to_serial(big_project: Path) -> None:
+    serial = build_project(big_project, output_dir="serial", workers=1)
+    parallel = build_project(big_project, output_dir="parallel", workers=2)
+    assert worker_count(2, serial.pages) == 2
+    assert (parallel.files, parallel.bytes) == (serial.files, serial.bytes)
+    assert snapshot(big_project / "parallel") == snapshot(big_project / "serial")
+
+
+def test_error_in_a_worker_is_raised_and_nothing_is_written(big_project: Path, tmp_path: Path) -> None:
+    project = tmp_path / "broken"
+    write_files(project, {"site.yaml": (big_project / "site.yaml").read_text()})
+    for folder in ("content", "seeds"):
+        shutil.copytree(big_project / folder, project / folder)
+    write_files(project, {"templates/event.html": "{{ no_such_variable }}"})
+    with pytest.raises(TemplateError) as info:
+        build_project(project, workers=2)
+    assert info.value.problems[0].format(with_source=False) == (
+        "templates/event.html:1:1: template error: 'no_such_variable' is undefined")
+    assert sorted(p.name for p in project.iterdir()) == ["content", "seeds", "site.yaml", "templates"]
+
+
+def test_small_sites_render_in_one_process() -> None:
+    assert worker_count(8, MIN_PAGES_PER_WORKER - 1) == 1
+    assert worker_count(None, 10 * MIN_PAGES_PER_WORKER) >= 1
