@@ -56,11 +56,13 @@ def cli(ctx: click.Context, project: Path, quiet: bool, verbose: int) -> None:
               help="Output folder (overrides output_dir in site.yaml).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Render processes (default: one per CPU; small sites always use one).")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the build cache: render everything.")
 @click.pass_context
 def build(ctx: click.Context, base_url: str | None = None, output_dir: str | None = None,
-          jobs: int | None = None) -> None:
+          jobs: int | None = None, no_cache: bool = False) -> None:
     """Validate the content and build the site (nothing is written if anything is wrong)."""
-    result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir, workers=jobs)
+    result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir, workers=jobs,
+                           use_cache=not no_cache, detach_cleanup=True)
     if not ctx.obj["quiet"]:
         click.echo(result.summary())
 

@@ -6,13 +6,14 @@ Every problem in every file is collected; `load_content` raises one ContentError
 from __future__ import annotations
 
 import difflib
+import hashlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
 from generator.dates import DateError, EventDate, parse_date
-from generator.errors import ContentError, Problem
+from generator.errors import ContentError, Problem, make_problem
 from generator.model import (
     ID_PATTERN,
     REGISTRY_KINDS,
@@ -27,6 +28,8 @@ from generator.model import (
 )
 from generator.registry import Registry, load_registry
 from generator.yamlfile import Position, YamlDocument, YamlList, YamlLoadError, YamlMap, load_yaml
+
+EventCache = dict[str, tuple[Event, tuple[tuple[str, Position], ...]]]
 
 EVENT_FIELDS = ("title", "date", "status", "summary", "body", "actors", "places", "tags",
                 "sources", "derived_from", "related")
@@ -253,17 +256,40 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _check_related(ids: set[str], refs: list[tuple[YamlDocument, str, Position]],
-                   problems: list[Problem]) -> None:
-    for doc, related, pos in refs:
+RelatedRef = tuple[str, Path, str, Position]  # (display path, file, related id, position)
+
+
+def _check_related(ids: set[str], refs: list[RelatedRef], problems: list[Problem]) -> None:
+    for display, path, related, pos in refs:
         if related not in ids:
             close = difflib.get_close_matches(related, list(ids), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "use another event's file name without .yaml"
-            problems.append(doc.problem(pos, f"unknown related event '{related}'", hint))
+            text = path.read_text(encoding="utf-8", errors="replace")
+            problems.append(make_problem(display, text, pos[0], pos[1], f"unknown related event '{related}'", hint))
 
 
-def load_content(config: SiteConfig) -> Timeline:
-    """Load and validate the registries and every event; raise ContentError listing all problems."""
+def content_key(config: SiteConfig) -> str:
+    """A hash of everything an event's validation depends on besides its own file.
+
+    That is: the registries, the seed articles, the folder settings and the loader's own code.
+    A cached event is reused only while this key and the event file's bytes are unchanged.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{config.root}|{config.content_dir}|{config.seeds_dir}".encode())
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    files = [config.content_path / f"{kind}.yaml" for kind in REGISTRY_KINDS]
+    seeds = sorted(config.seeds_path.rglob("*")) if config.seeds_path.is_dir() else []
+    for path in (*code, *files, *seeds):
+        if path.is_file():
+            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_content(config: SiteConfig, cache: EventCache | None = None) -> Timeline:
+    """Load and validate the registries and every event; raise ContentError listing all problems.
+
+    With `cache` (file hash -> event, see generator.cache), unchanged event files are not parsed again.
+    """
     problems: list[Problem] = []
     content = config.content_path
     registries = {
@@ -276,8 +302,9 @@ def load_content(config: SiteConfig) -> Timeline:
                                     "the events folder does not exist; create it and add event files")])
     events: list[Event] = []
     first_seen: dict[str, str] = {}
-    related_refs: list[tuple[YamlDocument, str, Position]] = []
+    related_refs: list[RelatedRef] = []
     articles: dict[Path, str] = {}
+    seen_cache: EventCache = {}
     for path in _event_files(events_dir):
         display = _display(path, config.root)
         event_id = path.stem
@@ -291,18 +318,30 @@ def load_content(config: SiteConfig) -> Timeline:
                                     "rename one of the files; the file name is the event's id"))
             continue
         first_seen[event_id] = display
+        data = path.read_bytes()
+        key = hashlib.blake2b(data, digest_size=16).hexdigest() + display
+        if cache is not None and key in cache:
+            cached, refs = cache[key]
+            events.append(cached)
+            related_refs.extend((display, path, name, pos) for name, pos in refs)
+            seen_cache[key] = cache[key]
+            continue
         try:
-            doc = load_yaml(path, display)
+            doc = load_yaml(path, display, data)
         except YamlLoadError as exc:
             problems.extend(exc.problems)
             continue
         reader = _EventReader(doc, config, registries, articles, problems)
         event = reader.read(event_id)
-        related_refs.extend((doc, name, pos) for name, pos in reader.related_refs)
+        related_refs.extend((display, path, name, pos) for name, pos in reader.related_refs)
         if event is not None:
             events.append(event)
+            seen_cache[key] = (event, tuple(reader.related_refs))
     _check_related(set(first_seen), related_refs, problems)
     if problems:
         raise ContentError(problems)
+    if cache is not None:
+        cache.clear()
+        cache.update(seen_cache)
     events.sort(key=Event.sort_key)
     return Timeline(tuple(events), *(registries[k].entries for k in REGISTRY_KINDS))

@@ -30,21 +30,21 @@ def _ical_escape(text: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """Fold a content line at 75 octets, as RFC 5545 section 3.1 requires."""
+    """Fold a content line at 75 octets, as RFC 5545 section 3.1 requires, never inside a character."""
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
-    pieces: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > (75 if not pieces else 74):
-            pieces.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    pieces.append(current)
-    return "\r\n ".join(pieces)
+    pieces: list[bytes] = []
+    limit = 75
+    while len(data) > limit:
+        cut = limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: step back to the character's start
+            cut -= 1
+        pieces.append(data[:cut])
+        data = data[cut:]
+        limit = 74  # continuation lines start with a space
+    pieces.append(data)
+    return b"\r\n ".join(pieces).decode("utf-8")
 
 
 def render_ical(config: SiteConfig, timeline: Timeline) -> bytes:
@@ -115,4 +115,4 @@ def render_json(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer) 
         "url": config.absolute_url(""),
         "events": [event_record(e, config, timeline, markup) for e in timeline.events],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

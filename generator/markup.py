@@ -51,7 +51,7 @@ class _OfflineImages(Extension):
 class MarkupRenderer:
     """Converts the Markdown of summaries and bodies into sanitized HTML."""
 
-    def __init__(self, raw_html: str = "sanitize") -> None:
+    def __init__(self, raw_html: str = "sanitize", cache: dict[tuple[str, bool], str] | None = None) -> None:
         self.raw_html = raw_html
         self._md = markdown.Markdown(extensions=["extra", "sane_lists", _OfflineImages()],
                                      output_format="html")
@@ -66,7 +66,7 @@ class MarkupRenderer:
                 attributes.setdefault(tag, set()).update(names)
         self._tags = tags
         self._attributes = attributes
-        self._cache: dict[tuple[str, bool], str] = {}
+        self._cache: dict[tuple[str, bool], str] = {} if cache is None else cache
 
     def _filter_attribute(self, tag: str, name: str, value: str) -> str | None:
         if tag == "img" and name == "src" and _is_external(value):

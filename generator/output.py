@@ -8,6 +8,7 @@ existing folder that build-site did not create is never replaced.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -49,11 +50,32 @@ def _safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
+def _remove(folder: Path, detach: bool) -> None:
+    """Delete a replaced site; with `detach`, in a forked child so the command returns at once."""
+    if detach and hasattr(os, "fork"):
+        if os.fork() == 0:  # the child deletes and exits without running any cleanup of the parent's
+            try:
+                shutil.rmtree(folder, ignore_errors=True)
+            finally:
+                os._exit(0)
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Delete staging or replaced folders that an interrupted build left beside the output (ours only)."""
+    for pattern, inner in ((f".{output.name}.tmp-*", ""), (f".{output.name}.old-*", "site")):
+        for folder in output.parent.glob(pattern):
+            if folder.is_dir() and ((folder / inner / MARKER).is_file() or not any(folder.iterdir())):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 class StagedOutput:
     """A context manager: write files, then `commit()` swaps them in; otherwise nothing changes."""
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, detach_cleanup: bool = False) -> None:
         self.output = output
+        self.detach_cleanup = detach_cleanup  # delete the replaced site in a child process
         self.staging: Path | None = None
         self.files = 0
         self.bytes = 0
@@ -67,6 +89,7 @@ class StagedOutput:
 
     def __enter__(self) -> StagedOutput:
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(self.output)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-", dir=self.output.parent))
         self.staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be read
         (self.staging / MARKER).write_bytes(MARKER_TEXT)
@@ -80,6 +103,18 @@ class StagedOutput:
         target.write_bytes(data)
         self.files += 1
         self.bytes += len(data)
+
+    def link(self, path: str, source: Path) -> None:
+        """Put an unchanged file from the previous output into the staging folder (hard link, else copy)."""
+        assert self.staging is not None, "use StagedOutput as a context manager"
+        target = self.staging.joinpath(*_safe_relative(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.files += 1
+        self.bytes += target.stat().st_size
 
     def commit(self) -> None:
         """Replace the output folder with the staging folder, as close to atomically as POSIX allows."""
@@ -96,7 +131,7 @@ class StagedOutput:
             raise
         self.staging = None
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old, self.detach_cleanup)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

@@ -126,13 +126,14 @@ def timeline_path(event: Event, split: bool) -> str:
 
 def _timeline_pages(events: list[Event]) -> list[Page]:
     groups = group_by_year_and_month(events)
+    span = {"count": len(events), "first": events[0] if events else None, "latest": events[-1] if events else None}
     if len(events) <= TIMELINE_PAGE_EVENTS:
-        return [Page("index.html", "timeline.html", {"groups": groups, "years": [], "year": None})]
+        return [Page("index.html", "timeline.html", {**span, "groups": groups, "years": [], "year": None})]
     years = [(g.year, sum(len(m.events) for m in g.months)) for g in groups]
-    pages = [Page("index.html", "timeline.html", {"groups": groups[-1:], "years": years, "year": None})]
+    pages = [Page("index.html", "timeline.html", {**span, "groups": groups[-1:], "years": years, "year": None})]
     for position, group in enumerate(groups):
         pages.append(Page(f"years/{group.year}/index.html", "timeline.html", {
-            "groups": [group], "years": years, "year": group.year,
+            **span, "groups": [group], "years": years, "year": group.year,
             "previous_year": groups[position - 1].year if position > 0 else None,
             "next_year": groups[position + 1].year if position + 1 < len(groups) else None,
         }))

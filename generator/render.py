@@ -39,10 +39,11 @@ def _hostname(url: str) -> str:
 class Renderer:
     """Renders one timeline with one configuration into HTML pages, feeds and exports."""
 
-    def __init__(self, config: SiteConfig, timeline: Timeline) -> None:
+    def __init__(self, config: SiteConfig, timeline: Timeline,
+                 markdown_cache: dict[tuple[str, bool], str] | None = None) -> None:
         self.config = config
         self.timeline = timeline
-        self.markup = MarkupRenderer(config.raw_html)
+        self.markup = MarkupRenderer(config.raw_html, markdown_cache)
         self._fragments: dict[tuple[str, str], Markup] = {}
         self._split = timeline_is_split(timeline)
         self.template_dirs = [config.templates_path, THEME_DIR]

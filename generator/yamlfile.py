@@ -79,9 +79,9 @@ def _position(node: Node) -> Position:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def read_text(path: Path, display_path: str) -> str:
-    """Read a file as UTF-8 (a byte-order mark is allowed), or raise YamlLoadError."""
-    data = path.read_bytes()
+def read_text(path: Path, display_path: str, data: bytes | None = None) -> str:
+    """Read a file (or its bytes, if already read) as UTF-8 with an optional BOM, or raise YamlLoadError."""
+    data = path.read_bytes() if data is None else data
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -109,9 +109,9 @@ def _tab_problem(doc_path: str, text: str, upto_line: int) -> Problem | None:
     return None
 
 
-def load_yaml(path: Path, display_path: str) -> YamlDocument:
-    """Load one YAML file with positions; raise YamlLoadError on any problem."""
-    text = read_text(path, display_path)
+def load_yaml(path: Path, display_path: str, data: bytes | None = None) -> YamlDocument:
+    """Load one YAML file (or its bytes, if already read) with positions; raise YamlLoadError on any problem."""
+    text = read_text(path, display_path, data)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -32,6 +32,14 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def private_build_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps its build cache in its own folder, never in the user's home."""
+    folder = tmp_path_factory.mktemp("build-cache")
+    monkeypatch.setenv("BUILD_SITE_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def minimal_site(tmp_path: Path) -> Path:
     """A fresh copy of the valid minimal fixture site."""

@@ -1,0 +1,129 @@
+"""The build cache: what the last successful build knew, so that the next one redoes only what changed.
+
+It holds three things, each checked before it is trusted:
+- validated events, keyed by a hash of each event file's bytes, valid while `content_key` (registries,
+  seed articles, folder settings, loader code) is unchanged;
+- rendered Markdown, keyed by the Markdown text itself (valid while the `raw_html` mode is unchanged);
+- for every output file, a fingerprint of everything it was rendered from and its size; a page is
+  reused (hard-linked from the previous output) only when both still match.
+
+It is stored outside the project (in $BUILD_SITE_CACHE_DIR, else $XDG_CACHE_HOME/build-site, else
+~/.cache/build-site), one file per project folder, so a cache can never be shipped inside a
+repository. A file that cannot be read, or was written by another version, is ignored and replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import logging
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.config import SiteConfig
+from generator.content import EventCache
+from generator.model import Event
+
+logger = logging.getLogger(__name__)
+FORMAT = f"{__version__}/1"
+
+
+@dataclass
+class BuildCache:
+    """Everything the next build may reuse."""
+
+    format: str = FORMAT
+    content_key: str = ""
+    events: EventCache = field(default_factory=dict)
+    markdown_mode: str = ""
+    markdown: dict[tuple[str, bool], str] = field(default_factory=dict)
+    output: str = ""  # the output folder the page fingerprints describe
+    pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)
+
+
+def cache_file(root: Path) -> Path:
+    """Where the cache of the project at `root` is kept."""
+    base = os.environ.get("BUILD_SITE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    folder = Path(base) if base else Path.home() / ".cache"
+    if not os.environ.get("BUILD_SITE_CACHE_DIR"):
+        folder = folder / "build-site"
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
+    return folder / f"{name}.pickle"
+
+
+def load_cache(root: Path) -> BuildCache:
+    """The stored cache for a project, or an empty one if there is none or it cannot be trusted."""
+    path = cache_file(root)
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)  # noqa: S301 (our own file, outside the project, under the user's home)
+    except FileNotFoundError:
+        return BuildCache()
+    except Exception as exc:  # a truncated or corrupt file is simply not used
+        logger.info("ignoring an unreadable build cache (%s)", exc)
+        return BuildCache()
+    if not isinstance(data, BuildCache) or data.format != FORMAT:
+        logger.info("ignoring a build cache from another version")
+        return BuildCache()
+    return data
+
+
+def save_cache(root: Path, cache: BuildCache) -> None:
+    """Store the cache atomically; failing to store it only costs speed next time."""
+    path = cache_file(root)
+    temporary = path.with_suffix(f".tmp-{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as handle:
+            pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError as exc:
+        logger.warning("could not save the build cache: %s", exc)
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def event_digests(events: tuple[Event, ...]) -> dict[str, tuple[str, str]]:
+    """For each event, a digest of everything in it and one of what lists show (all but the body)."""
+    digests = {}
+    for event in events:
+        full = hashlib.blake2b(repr(event).encode(), digest_size=12).hexdigest()
+        listed = hashlib.blake2b(repr(dataclasses.replace(event, body="")).encode(), digest_size=12).hexdigest()
+        digests[event.id] = (full, listed)
+    return digests
+
+
+def _describe(key: str, value: Any, digests: dict[str, tuple[str, str]]) -> str:
+    """A stable text for one template context value, with events replaced by their digests."""
+    if isinstance(value, Event):
+        return digests[value.id][0 if key == "event" else 1]  # the page's own event: all of it
+    if key == "groups":  # year and month groups: the listed events decide everything shown
+        return ",".join([digests[e.id][1] for year in value for month in year.months for e in month.events])
+    if isinstance(value, list) and value and isinstance(value[0], Event):
+        return ",".join([digests[e.id][1] for e in value])
+    return repr(value)
+
+
+def page_fingerprint(global_key: str, path: str, template: str, context: dict[str, Any],
+                     digests: dict[str, tuple[str, str]]) -> str:
+    """A digest of everything one page is rendered from."""
+    parts = [global_key, path, template, *(f"{k}={_describe(k, v, digests)}" for k, v in context.items())]
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def render_key(config: SiteConfig, template_dirs: list[Path], facts: str) -> str:
+    """A digest of what every page depends on: configuration, templates, generator code, timeline facts."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr(dataclasses.replace(config, output_dir="")).encode() + facts.encode())
+    files = sorted(Path(__file__).parent.glob("*.py"))
+    for directory in template_dirs:
+        if directory.is_dir():
+            files += sorted(p for p in directory.rglob("*") if p.is_file())
+    for path in files:
+        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
