@@ -5,7 +5,7 @@
   var script = document.currentScript;
   var endpoint = script.getAttribute("data-endpoint");
   var page = script.getAttribute("data-page");
-  var seenBuild = null;
+  var seenBuild = script.getAttribute("data-build");  // the build this page was served from
 
   function overlay(errors) {
     var box = document.getElementById("build-site-errors");
@@ -39,8 +39,8 @@
   var source = new EventSource(endpoint);
   source.addEventListener("state", function (message) {
     var state = JSON.parse(message.data);
-    if (seenBuild !== null && state.build !== seenBuild && !state.errors.length) {
-      location.reload();  // the server restarted with a different build while we were away
+    if (seenBuild !== null && state.build && state.build !== seenBuild) {
+      location.reload();  // a build we missed (before connecting, or while the server restarted) is being served
       return;
     }
     seenBuild = state.build;

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from generator.serve import serve
 from tests.conftest import copy_site
@@ -244,3 +244,20 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
     assert process.returncode == 0, err
     assert "Traceback" not in err and err.strip() == "", err
     assert "Stopped." in out
+
+
+def test_page_built_before_its_stream_connects_still_updates(preview: Preview, page: Page) -> None:
+    """A rebuild announced before the page's stream connected must not leave the page stale."""
+    held: list[Route] = []
+    page.route(EVENTS, lambda route: held.append(route))  # hold the page's event stream until after the next rebuild
+    page.goto(preview.url + "events/next-meeting/")
+    expect(page.locator("h1")).to_have_text("A second meeting")
+    assert len(held) == 1
+    built = len(preview.lines)
+    edit(preview.root / "content/events/next-meeting.yaml", "A second meeting", "A renamed meeting")
+    deadline = time.monotonic() + 10
+    while len(preview.lines) == built and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "page(s) changed" in preview.lines[-1]  # rebuilt and announced, to nobody
+    held[0].continue_()
+    expect(page.locator("h1")).to_have_text("A renamed meeting", timeout=TIMEOUT_MS)
