@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, Route, expect, sync_playwright
 
 from generator.serve import serve
 from tests.conftest import copy_site
@@ -90,10 +90,11 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def open_live(page: Page, url: str) -> None:
-    """Open `url` and return once its live-reload stream is connected."""
-    with page.expect_response(EVENTS):
-        page.goto(url)
+def open_live(page: Page, url: str) -> Response | None:
+    """Open `url` and return once its live-reload script hears from the preview."""
+    response = page.goto(url)
+    expect(page.locator("script[data-connected]")).to_have_count(1)
+    return response
 
 
 def mark(page: Page) -> None:
@@ -183,8 +184,7 @@ def test_only_changed_pages_reload(preview: Preview, browser: Browser) -> None:
 
 
 def test_missing_event_page_turns_into_the_event(preview: Preview, page: Page) -> None:
-    with page.expect_response(EVENTS):
-        response = page.goto(preview.url + "events/new-event/")
+    response = open_live(page, preview.url + "events/new-event/")
     assert response is not None and response.status == 404
     expect(page.locator("h1")).to_have_text("Page not found")
     (preview.root / "content/events/new-event.yaml").write_text(
@@ -246,18 +246,40 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
     assert "Stopped." in out
 
 
-def test_page_built_before_its_stream_connects_still_updates(preview: Preview, page: Page) -> None:
-    """A rebuild announced before the page's stream connected must not leave the page stale."""
+def test_page_built_before_its_script_connects_still_updates(preview: Preview, page: Page) -> None:
+    """A rebuild announced before the page's script connected must not leave the page stale."""
     held: list[Route] = []
-    page.route(EVENTS, lambda route: held.append(route))  # hold the page's event stream until after the next rebuild
-    page.goto(preview.url + "events/next-meeting/")
+
+    def hold_first(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # the page's own script: run it only after the next rebuild
+
+    page.route("**/__build-site/livereload.js", hold_first)
+    page.goto(preview.url + "events/next-meeting/", wait_until="commit")
     expect(page.locator("h1")).to_have_text("A second meeting")
     assert len(held) == 1
-    built = len(preview.lines)
+    reports = len(preview.lines)
     edit(preview.root / "content/events/next-meeting.yaml", "A second meeting", "A renamed meeting")
     deadline = time.monotonic() + 10
-    while len(preview.lines) == built and time.monotonic() < deadline:
+    while len(preview.lines) == reports and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert "page(s) changed" in preview.lines[-1]  # rebuilt and announced, to nobody
+    assert "page(s) changed" in preview.lines[-1]  # rebuilt and announced, before the page listens
     held[0].continue_()
     expect(page.locator("h1")).to_have_text("A renamed meeting", timeout=TIMEOUT_MS)
+
+
+def test_many_tabs_share_one_stream(preview: Preview, browser: Browser) -> None:
+    """Browsers allow six HTTP/1.1 connections per host: a stream per tab would block a seventh tab."""
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        pages = [context.new_page() for _ in range(8)]
+        for page in pages:
+            open_live(page, preview.url + "events/next-meeting/")
+        edit(preview.root / "content/events/next-meeting.yaml", "A second meeting", "A renamed meeting")
+        for page in pages:
+            expect(page.locator("h1")).to_have_text("A renamed meeting", timeout=TIMEOUT_MS)
+    finally:
+        context.close()
