@@ -151,6 +151,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if content_type.startswith("text/html"):
             page = unquote(path[len(base):]) if path.startswith(base) else ""
             page = page.removesuffix("index.html")
+            if status == 404 and page and not page.endswith("/") and "." not in page.rsplit("/", 1)[-1]:
+                page += "/"  # /events/x will redirect to /events/x/ once it exists: reload when that page appears
             body = inject(body, f"{base}{SPECIAL}livereload.js", f"{base}{SPECIAL}events", page, build)
         self._send(status, content_type, body, head)
 

@@ -183,8 +183,9 @@ def test_only_changed_pages_reload(preview: Preview, browser: Browser) -> None:
         context.close()
 
 
-def test_missing_event_page_turns_into_the_event(preview: Preview, page: Page) -> None:
-    response = open_live(page, preview.url + "events/new-event/")
+@pytest.mark.parametrize("address", ["events/new-event/", "events/new-event"])
+def test_missing_event_page_turns_into_the_event(preview: Preview, page: Page, address: str) -> None:
+    response = open_live(page, preview.url + address)
     assert response is not None and response.status == 404
     expect(page.locator("h1")).to_have_text("Page not found")
     (preview.root / "content/events/new-event.yaml").write_text(
