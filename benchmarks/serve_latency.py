@@ -70,8 +70,8 @@ def measure(root: Path, saves: int, port: int) -> tuple[list[float], list[float]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
-            with page.expect_response("**/__build-site/events"):
-                page.goto(f"{url}events/{event.stem}/")
+            page.goto(f"{url}events/{event.stem}/")
+            page.wait_for_selector("script[data-connected]", state="attached")  # live reload is listening
             for number in range(1, saves + 1):
                 title = f"Latency probe {number}"
                 started = time.perf_counter()
