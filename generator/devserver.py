@@ -79,9 +79,11 @@ def resolve_request(root: Path, base_path: str, raw_path: str) -> Path | None:
     return target
 
 
-def inject(html: bytes, script_url: str, endpoint: str, page: str) -> bytes:
+def inject(html: bytes, script_url: str, endpoint: str, page: str, build: str = "") -> bytes:
     """Add the live-reload script to an HTML page, just before </body>."""
     attributes = {"src": script_url, "data-endpoint": endpoint, "data-page": page}
+    if build:
+        attributes["data-build"] = build  # the build this page came from, to catch builds missed before connecting
     tag = ("<script " + " ".join(f'{k}="{escape(v, quote=True)}"' for k, v in attributes.items())
            + "></script>").encode()
     index = html.rfind(b"</body>")
@@ -143,12 +145,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         status = 200
         if target is None or not target.is_file():
             status, target = 404, self.server.root / "404.html"
+        build = self.server.broker.build  # before reading: a file newer than its id costs a reload, never staleness
         body = target.read_bytes() if target.is_file() else NOT_FOUND
         content_type = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/html"):
             page = unquote(path[len(base):]) if path.startswith(base) else ""
             page = page.removesuffix("index.html")
-            body = inject(body, f"{base}{SPECIAL}livereload.js", f"{base}{SPECIAL}events", page)
+            if status == 404 and page and not page.endswith("/") and "." not in page.rsplit("/", 1)[-1]:
+                page += "/"  # /events/x will redirect to /events/x/ once it exists: reload when that page appears
+            body = inject(body, f"{base}{SPECIAL}livereload.js", f"{base}{SPECIAL}events", page, build)
         self._send(status, content_type, body, head)
 
     def _stream(self) -> None:

@@ -110,8 +110,12 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     """Run the preview until Ctrl-C (or until `stop` is set, for tests)."""
     config = load_config(root)
     preview = Preview(root, config, report)
-    preview.rebuild(set(), ChangeKind.CONFIG)
-    server = bind(host, port, preview, report)
+    try:
+        preview.rebuild(set(), ChangeKind.CONFIG)
+        server = bind(host, port, preview, report)
+    except BaseException:
+        preview.close()  # Ctrl-C during the first build, or no port to listen on: leave no temporary folder
+        raise
     stop = stop or threading.Event()
     batcher = ChangeBatcher(preview.rebuild)
     observer = start_watching(preview.config, batcher, poll=poll)

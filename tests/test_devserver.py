@@ -41,6 +41,7 @@ def test_directories_serve_their_index(root: Path) -> None:
 def test_inject_before_body_end() -> None:
     assert inject(b"<body>x</body>", "/s.js", "/e", "p/") == (
         b'<body>x<script src="/s.js" data-endpoint="/e" data-page="p/"></script></body>')
+    assert b' data-build="abc123"' in inject(b"<body>x</body>", "/s.js", "/e", "p/", "abc123")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_project
+from generator.errors import SiteError
 from generator.serve import changed_pages, serve
 from tests.test_output import snapshot
 
@@ -129,3 +130,13 @@ def test_changed_pages() -> None:
     assert changed_pages(before, after) == (["events/a/", "events/b/"], False)
     assert changed_pages(before, {**before, "static/style.css": "7"}) == ([], True)
     assert changed_pages(before, {**before, "static/timeline.js": "8"}) == (["*"], False)
+
+
+def test_failing_to_listen_leaves_no_temporary_folder(minimal_site: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temporary))
+    with pytest.raises(SiteError, match="cannot listen"):
+        serve(minimal_site, host="192.0.2.1", report=lambda text: None)  # TEST-NET-1: not this machine's address
+    assert list(temporary.iterdir()) == []

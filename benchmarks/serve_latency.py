@@ -1,0 +1,110 @@
+"""Live-reload latency of `build-site serve`: from saving an event file to a real browser showing the edit.
+
+    python benchmarks/serve_latency.py                  # on a copy of this repository's seed project
+    python benchmarks/serve_latency.py --events 1000    # on a synthetic timeline (benchmarks/synth.py)
+
+Opens the event's page in the system Chromium via Playwright, then `--saves` times writes a new title
+to the event file and waits until the page shows it; prints the median and the worst, in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))  # this checkout's generator and benchmarks, not an installed copy
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from benchmarks import synth  # noqa: E402
+from generator.serve import serve  # noqa: E402
+from generator.watch import DEBOUNCE_SECONDS  # noqa: E402
+
+REBUILD = re.compile(r"; (\d+) ms\]$")  # serve's report: "Built ... [names; N page(s) changed; T ms]"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def make_project(folder: Path, events: int | None) -> Path:
+    """A copy of the seed project, or a synthetic one with `events` events, in `folder`."""
+    if events is None:
+        for name in ("content", "seeds", "templates"):
+            shutil.copytree(REPO / name, folder / name)
+        shutil.copy(REPO / "site.yaml", folder / "site.yaml")
+        return folder
+    return synth.generate(folder, events)
+
+
+def retitle(event: Path, title: str) -> None:
+    """Replace the event's top-level `title:` line with `title`."""
+    lines = event.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[index] = f"title: {json.dumps(title)}\n"
+    event.write_text("".join(lines), encoding="utf-8")
+
+
+def measure(root: Path, saves: int, port: int) -> tuple[list[float], list[float]]:
+    """Milliseconds from each save to the page showing the new title, and each rebuild's own time."""
+    event = sorted((root / "content" / "events").rglob("*.yaml"))[0]
+    lines: list[str] = []
+    ready, stop = threading.Event(), threading.Event()
+    thread = threading.Thread(target=serve, kwargs={"root": root, "port": port, "report": lines.append,
+                                                    "ready": ready, "stop": stop}, daemon=True)
+    thread.start()
+    if not ready.wait(600):
+        raise SystemExit("the preview did not start: " + "\n".join(lines))
+    url = next(line for line in lines if line.startswith("Serving")).split()[1]
+    timings: list[float] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"{url}events/{event.stem}/")
+            page.wait_for_selector("script[data-connected]", state="attached")  # live reload is listening
+            for number in range(1, saves + 1):
+                title = f"Latency probe {number}"
+                started = time.perf_counter()
+                retitle(event, title)
+                page.wait_for_function("title => document.querySelector('h1')?.textContent.trim() === title",
+                                       arg=title, timeout=60_000)
+                timings.append((time.perf_counter() - started) * 1000)
+                page.wait_for_timeout(200)  # let the reload settle before the next save
+            browser.close()
+    finally:
+        stop.set()
+        thread.join(10)
+    rebuilds = [float(match.group(1)) for line in lines[1:] if (match := REBUILD.search(line))]
+    return timings, rebuilds
+
+
+def main() -> None:
+    """Command line: serve_latency.py [--events N] [--saves S] [--port P]."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, help="a synthetic timeline of N events instead of the seed")
+    parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="serve-latency-") as folder:
+        root = make_project(Path(folder), args.events)
+        timings, rebuilds = measure(root, args.saves, args.port)
+    label = "seed project" if args.events is None else f"{args.events} synthetic events"
+    print(f"{label}: {len(timings)} saves, save to page shown: median {statistics.median(timings):.0f} ms, "
+          f"worst {max(timings):.0f} ms")
+    if rebuilds:
+        print(f"  of which the rebuild itself (serve's report): median {statistics.median(rebuilds):.0f} ms, "
+              f"worst {max(rebuilds):.0f} ms; plus the {DEBOUNCE_SECONDS * 1000:.0f} ms debounce")
+
+
+if __name__ == "__main__":
+    main()
