@@ -123,7 +123,8 @@ def render_key(config: SiteConfig, template_dirs: list[Path], facts: str) -> str
     files = sorted(Path(__file__).parent.glob("*.py"))
     for directory in template_dirs:
         if directory.is_dir():
-            files += sorted(p for p in directory.rglob("*") if p.is_file())
+            static = directory / "static"  # copied, not rendered: a stylesheet edit re-renders nothing
+            files += sorted(p for p in directory.rglob("*") if p.is_file() and not p.is_relative_to(static))
     for path in files:
         digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

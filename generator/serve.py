@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.build import build_site
+from generator.cache import BuildCache
 from generator.config import SiteConfig, load_config
 from generator.devserver import Broker, PreviewServer
 from generator.errors import ProblemsError, SiteError
@@ -26,10 +27,19 @@ Report = Callable[[str], None]
 PORT_ATTEMPTS = 20
 
 
-def fingerprint(folder: Path) -> dict[str, str]:
-    """A content hash of every file in a built site, by path relative to it."""
-    return {p.relative_to(folder).as_posix(): hashlib.blake2b(p.read_bytes(), digest_size=12).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+def fingerprint(folder: Path, cache: BuildCache) -> dict[str, str]:
+    """A digest per output file: the cache's fingerprint for pages, a content hash for the rest.
+
+    Everything that is not a page lives at the top of the output or under static/, so only
+    those are read; the pages' fingerprints change whenever what they were rendered from does.
+    """
+    digests = {path: fingerprint for path, (fingerprint, _) in cache.pages.items()}
+    others = [*folder.glob("*"), *folder.glob("static/**/*")]
+    for path in sorted(others):
+        if path.is_file():
+            content = hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
+            digests[path.relative_to(folder).as_posix()] = content
+    return digests
 
 
 def changed_pages(before: dict[str, str], after: dict[str, str]) -> tuple[list[str], bool]:
@@ -59,6 +69,7 @@ class Preview:
         self.broker = Broker()
         self.config = config
         self.fingerprint: dict[str, str] = {}
+        self.cache = BuildCache()  # kept in memory for the whole session
         self.lock = threading.Lock()
 
     def rebuild(self, paths: set[Path], kind: ChangeKind) -> None:
@@ -68,13 +79,13 @@ class Preview:
             try:
                 if kind is ChangeKind.CONFIG:
                     self.config = load_config(self.root)
-                result = build_site(self.config.with_overrides(output_dir=str(self.output)))
+                result = build_site(self.config.with_overrides(output_dir=str(self.output)), cache=self.cache)
             except SiteError as exc:
                 lines = error_lines(exc)
                 self.report("\n".join(lines))
                 self.broker.publish("failed", {"errors": lines})
                 return
-            after = fingerprint(self.output)
+            after = fingerprint(self.output, self.cache)
             pages, stylesheets = changed_pages(self.fingerprint, after)
             self.fingerprint = after
             build_id = hashlib.blake2b("".join(sorted(after.values())).encode(), digest_size=6).hexdigest()
