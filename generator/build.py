@@ -39,13 +39,18 @@ class BuildResult:
 
 
 def _fingerprints(config: SiteConfig, timeline: Timeline, renderer: Renderer, pages: list[Page],
-                  key: str) -> dict[str, str]:
-    """A fingerprint per page: what it was rendered from (see generator.cache)."""
-    facts = repr((key, timeline_is_split(timeline)))  # registries and seeds; whether event pages link to years
+                  cache: BuildCache) -> dict[str, str]:
+    """A fingerprint per page and per export: what it was made from (see generator.cache)."""
+    facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds; year links
     global_key = render_key(config, renderer.template_dirs, facts)
-    digests = event_digests(timeline.events)
-    return {page.path: page_fingerprint(global_key, page.path, page.template, page.context, digests)
-            for page in pages}
+    digests = event_digests(timeline.events, cache)
+    found = {page.path: page_fingerprint(global_key, page.path, page.template, page.context, digests)
+             for page in pages}
+    for path, depends, _ in renderer.exports(pages):
+        inputs = [p.path for p in pages] if depends == "pages" else \
+            [digests[e.id][0 if depends == "full" else 1] for e in timeline.events]
+        found[path] = page_fingerprint(global_key, path, depends, {"inputs": inputs}, digests)
+    return found
 
 
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
@@ -60,40 +65,45 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     output = check_output_folder(config)
     key = content_key(config) if cache is not None else ""
     if cache is not None and cache.content_key != key:
-        cache.events, cache.content_key = {}, key
+        cache.events, cache.digests, cache.content_key = {}, {}, key
     if cache is not None and cache.markdown_mode != config.raw_html:
         cache.markdown, cache.markdown_mode = {}, config.raw_html
     timeline = load_content(config, cache.events if cache is not None else None)
     logger.info("loaded %d events", len(timeline.events))
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None)
     pages = renderer.pages()
-    fingerprints = _fingerprints(config, timeline, renderer, pages, key) if cache is not None else {}
+    fingerprints = _fingerprints(config, timeline, renderer, pages, cache) if cache is not None else {}
     previous = cache.pages if cache is not None and cache.output == str(output) else {}
 
-    def reusable(page: Page) -> bool:
-        known = previous.get(page.path)
-        old = output / page.path
-        return known is not None and known[0] == fingerprints[page.path] and old.is_file() \
-            and old.stat().st_size == known[1]
+    def reusable(path: str) -> bool:
+        known = previous.get(path)
+        if known is None or known[0] != fingerprints[path]:
+            return False
+        old = output / path
+        return old.is_file() and old.stat().st_size == known[1]
 
-    reused = [page for page in pages if reusable(page)]
-    fresh = [page for page in pages if not reusable(page)] if reused else pages
+    fresh = [page for page in pages if not reusable(page.path)]
     processes = worker_count(workers, len(fresh))
     with StagedOutput(output, detach_cleanup) as staged:
-        for page in reused:
-            staged.link(page.path, output / page.path)
+        for path in fingerprints:
+            if reusable(path):
+                staged.link(path, output / path)
         if processes > 1:
             render_pages(renderer, fresh, staged, processes)
         else:
             for page in fresh:
                 staged.write(page.path, renderer.render_page(page))
-        for path, data in renderer.other_outputs(pages):
-            staged.write(path, data)
+        for path, _, make in renderer.exports(pages):
+            if not reusable(path):
+                staged.write(path, make())
+        for path, source in renderer.static_files().items():
+            staged.write(path, source.read_bytes())
         staged.commit()
     if cache is not None:
         cache.output = str(output)
-        cache.pages = {page.path: (fingerprints[page.path], (output / page.path).stat().st_size) for page in pages}
-    logger.info("rendered %d pages with %d process(es), reused %d", len(fresh), processes, len(reused))
+        cache.pages = {path: (fingerprint, (output / path).stat().st_size)
+                       for path, fingerprint in fingerprints.items()}
+    logger.info("rendered %d of %d pages with %d process(es)", len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(fresh), staged.files, staged.bytes,
                        time.perf_counter() - started)
 

@@ -40,6 +40,7 @@ class BuildCache:
     format: str = FORMAT
     content_key: str = ""
     events: EventCache = field(default_factory=dict)
+    digests: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file key -> event_digests
     markdown_mode: str = ""
     markdown: dict[tuple[str, bool], str] = field(default_factory=dict)
     output: str = ""  # the output folder the page fingerprints describe
@@ -88,13 +89,22 @@ def save_cache(root: Path, cache: BuildCache) -> None:
             temporary.unlink()
 
 
-def event_digests(events: tuple[Event, ...]) -> dict[str, tuple[str, str]]:
-    """For each event, a digest of everything in it and one of what lists show (all but the body)."""
-    digests = {}
+def event_digests(events: tuple[Event, ...], cache: BuildCache) -> dict[str, tuple[str, str]]:
+    """For each event id, a digest of everything in it and one of what lists show (all but the body).
+
+    Digests are remembered per event file (its bytes' hash), so unchanged events are not hashed again.
+    """
+    file_keys = {event.id: key for key, (event, _) in cache.events.items()}
+    known, digests = cache.digests, {}
     for event in events:
-        full = hashlib.blake2b(repr(event).encode(), digest_size=12).hexdigest()
-        listed = hashlib.blake2b(repr(dataclasses.replace(event, body="")).encode(), digest_size=12).hexdigest()
-        digests[event.id] = (full, listed)
+        file_key = file_keys.get(event.id, "")
+        pair = known.get(file_key) if file_key else None
+        if pair is None:
+            full = hashlib.blake2b(repr(event).encode(), digest_size=12).hexdigest()
+            listed = hashlib.blake2b(repr(dataclasses.replace(event, body="")).encode(), digest_size=12).hexdigest()
+            pair = (full, listed)
+        digests[event.id] = pair
+    cache.digests = {file_keys[i]: pair for i, pair in digests.items() if i in file_keys}
     return digests
 
 

@@ -108,8 +108,10 @@ class StagedOutput:
         """Put an unchanged file from the previous output into the staging folder (hard link, else copy)."""
         assert self.staging is not None, "use StagedOutput as a context manager"
         target = self.staging.joinpath(*_safe_relative(path).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
+            os.link(source, target)
+        except FileNotFoundError:  # the folder is not there yet: make it (rarely needed twice)
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)

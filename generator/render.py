@@ -7,7 +7,7 @@ renderers (a build and a preview, or tests) can live side by side.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -167,12 +167,23 @@ class Renderer:
             yield page.path, self.render_page(page)
         yield from self.other_outputs(pages)
 
+    def exports(self, pages: list[Page]) -> list[tuple[str, str, Callable[[], bytes]]]:
+        """The files besides pages, each as (path, what it depends on, how to make it).
+
+        The dependency is 'listed' (what lists show of every event), 'full' (all of every event) or
+        'pages' (the list of pages), so the build can reuse an export whose inputs did not change.
+        """
+        html_paths = [p.url_path for p in pages if p.path != "404.html"]
+        return [
+            ("sitemap.xml", "pages", lambda: self.render_template("sitemap.xml", "sitemap.xml", {"paths": html_paths})),
+            ("feed.xml", "listed", lambda: self.render_template("feed.xml", "feed.xml", {})),
+            ("events.ics", "listed", lambda: render_ical(self.config, self.timeline)),
+            ("events.json", "full", lambda: render_json(self.config, self.timeline, self.markup)),
+        ]
+
     def other_outputs(self, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
         """Everything but the HTML pages: sitemap, feed, exports and static files."""
-        html_paths = [p.url_path for p in pages if p.path != "404.html"]
-        yield "sitemap.xml", self.render_template("sitemap.xml", "sitemap.xml", {"paths": html_paths})
-        yield "feed.xml", self.render_template("feed.xml", "feed.xml", {})
-        yield "events.ics", render_ical(self.config, self.timeline)
-        yield "events.json", render_json(self.config, self.timeline, self.markup)
+        for path, _, make in self.exports(pages):
+            yield path, make()
         for output_path, source in self.static_files().items():
             yield output_path, source.read_bytes()
