@@ -54,7 +54,7 @@ def _fingerprints(config: SiteConfig, timeline: Timeline, renderer: Renderer, pa
 
 
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
-               detach_cleanup: bool = False) -> BuildResult:
+               cleanup: str = "inline") -> BuildResult:
     """Validate everything, render the pages that changed, then swap the new site in.
 
     `workers` is the number of render processes (None: one per CPU; small sites always use one).
@@ -84,7 +84,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
 
     fresh = [page for page in pages if not reusable(page.path)]
     processes = worker_count(workers, len(fresh))
-    with StagedOutput(output, detach_cleanup) as staged:
+    with StagedOutput(output, cleanup) as staged:
         for path in fingerprints:
             if reusable(path):
                 staged.link(path, output / path)
@@ -109,15 +109,15 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
 
 
 def build_project(root: Path, base_url: str | None = None, output_dir: str | None = None,
-                  workers: int | None = 1, use_cache: bool = False, detach_cleanup: bool = False) -> BuildResult:
+                  workers: int | None = 1, use_cache: bool = False, cleanup: str = "inline") -> BuildResult:
     """Load `<root>/site.yaml`, apply overrides, and build (with the stored cache if `use_cache`).
 
-    `detach_cleanup` deletes the replaced site in a child process; only for single-threaded callers.
+    `cleanup` says how the replaced site is deleted (generator.output.CLEANUP_MODES).
     """
     config = load_config(root).with_overrides(base_url=base_url, output_dir=output_dir)
     if not use_cache:
-        return build_site(config, workers=workers, detach_cleanup=detach_cleanup)
+        return build_site(config, workers=workers, cleanup=cleanup)
     cache = load_cache(config.root)
-    result = build_site(config, workers=workers, cache=cache, detach_cleanup=detach_cleanup)
+    result = build_site(config, workers=workers, cache=cache, cleanup=cleanup)
     save_cache(config.root, cache)
     return result

@@ -62,7 +62,7 @@ def build(ctx: click.Context, base_url: str | None = None, output_dir: str | Non
           jobs: int | None = None, no_cache: bool = False) -> None:
     """Validate the content and build the site (nothing is written if anything is wrong)."""
     result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir, workers=jobs,
-                           use_cache=not no_cache, detach_cleanup=True)
+                           use_cache=not no_cache, cleanup="process")
     if not ctx.obj["quiet"]:
         click.echo(result.summary())
 

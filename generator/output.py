@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -50,14 +51,21 @@ def _safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
-def _remove(folder: Path, detach: bool) -> None:
-    """Delete a replaced site; with `detach`, in a forked child so the command returns at once."""
-    if detach and hasattr(os, "fork"):
+CLEANUP_MODES = ("inline", "process", "thread")
+
+
+def _remove(folder: Path, mode: str) -> None:
+    """Delete a replaced site: now ('inline'), in a forked child so a command can exit at once
+    ('process', for single-threaded callers), or in a background thread (for a long-running preview)."""
+    if mode == "process" and hasattr(os, "fork"):
         if os.fork() == 0:  # the child deletes and exits without running any cleanup of the parent's
             try:
                 shutil.rmtree(folder, ignore_errors=True)
             finally:
                 os._exit(0)
+        return
+    if mode == "thread":
+        threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True).start()
         return
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -73,9 +81,10 @@ def _remove_leftovers(output: Path) -> None:
 class StagedOutput:
     """A context manager: write files, then `commit()` swaps them in; otherwise nothing changes."""
 
-    def __init__(self, output: Path, detach_cleanup: bool = False) -> None:
+    def __init__(self, output: Path, cleanup: str = "inline") -> None:
+        assert cleanup in CLEANUP_MODES
         self.output = output
-        self.detach_cleanup = detach_cleanup  # delete the replaced site in a child process
+        self.cleanup = cleanup  # how the replaced site is deleted (see _remove)
         self.staging: Path | None = None
         self.files = 0
         self.bytes = 0
@@ -133,7 +142,7 @@ class StagedOutput:
             raise
         self.staging = None
         if old is not None:
-            _remove(old, self.detach_cleanup)
+            _remove(old, self.cleanup)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
