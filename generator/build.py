@@ -54,7 +54,7 @@ def _fingerprints(config: SiteConfig, timeline: Timeline, renderer: Renderer, pa
 
 
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
-               cleanup: str = "inline") -> BuildResult:
+               cleanup: str = "inline", drafts: bool = False) -> BuildResult:
     """Validate everything, render the pages that changed, then swap the new site in.
 
     `workers` is the number of render processes (None: one per CPU; small sites always use one).
@@ -68,7 +68,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         cache.events, cache.digests, cache.content_key = {}, {}, key
     if cache is not None and cache.markdown_mode != config.raw_html:
         cache.markdown, cache.markdown_mode = {}, config.raw_html
-    timeline = load_content(config, cache.events if cache is not None else None)
+    timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts)
     logger.info("loaded %d events", len(timeline.events))
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None)
     pages = renderer.pages()
@@ -109,15 +109,16 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
 
 
 def build_project(root: Path, base_url: str | None = None, output_dir: str | None = None,
-                  workers: int | None = 1, use_cache: bool = False, cleanup: str = "inline") -> BuildResult:
+                  workers: int | None = 1, use_cache: bool = False, cleanup: str = "inline",
+                  drafts: bool = False) -> BuildResult:
     """Load `<root>/site.yaml`, apply overrides, and build (with the stored cache if `use_cache`).
 
     `cleanup` says how the replaced site is deleted (generator.output.CLEANUP_MODES).
     """
     config = load_config(root).with_overrides(base_url=base_url, output_dir=output_dir)
     if not use_cache:
-        return build_site(config, workers=workers, cleanup=cleanup)
+        return build_site(config, workers=workers, cleanup=cleanup, drafts=drafts)
     cache = load_cache(config.root)
-    result = build_site(config, workers=workers, cache=cache, cleanup=cleanup)
+    result = build_site(config, workers=workers, cache=cache, cleanup=cleanup, drafts=drafts)
     save_cache(config.root, cache)
     return result

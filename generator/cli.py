@@ -57,12 +57,13 @@ def cli(ctx: click.Context, project: Path, quiet: bool, verbose: int) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Render processes (default: one per CPU; small sites always use one).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the build cache: render everything.")
+@click.option("--drafts", is_flag=True, help="Also publish the drafts in content/drafts/, marked as drafts.")
 @click.pass_context
 def build(ctx: click.Context, base_url: str | None = None, output_dir: str | None = None,
-          jobs: int | None = None, no_cache: bool = False) -> None:
+          jobs: int | None = None, no_cache: bool = False, drafts: bool = False) -> None:
     """Validate the content and build the site (nothing is written if anything is wrong)."""
     result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir, workers=jobs,
-                           use_cache=not no_cache, cleanup="process")
+                           use_cache=not no_cache, cleanup="process", drafts=drafts)
     if not ctx.obj["quiet"]:
         click.echo(result.summary())
 

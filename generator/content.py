@@ -5,6 +5,7 @@ Every problem in every file is collected; `load_content` raises one ContentError
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 from pathlib import Path
@@ -285,10 +286,11 @@ def content_key(config: SiteConfig) -> str:
     return digest.hexdigest()
 
 
-def load_content(config: SiteConfig, cache: EventCache | None = None) -> Timeline:
+def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bool = False) -> Timeline:
     """Load and validate the registries and every event; raise ContentError listing all problems.
 
     With `cache` (file hash -> event, see generator.cache), unchanged event files are not parsed again.
+    With `drafts`, the drafts in content/drafts/ (written by `build-site extract`) are included, marked.
     """
     problems: list[Problem] = []
     content = config.content_path
@@ -305,7 +307,9 @@ def load_content(config: SiteConfig, cache: EventCache | None = None) -> Timelin
     related_refs: list[RelatedRef] = []
     articles: dict[Path, str] = {}
     seen_cache: EventCache = {}
-    for path in _event_files(events_dir):
+    drafts_dir = content / "drafts"
+    files = _event_files(events_dir) + (_event_files(drafts_dir) if drafts and drafts_dir.is_dir() else [])
+    for path in files:
         display = _display(path, config.root)
         event_id = path.stem
         if not ID_PATTERN.fullmatch(event_id):
@@ -333,6 +337,8 @@ def load_content(config: SiteConfig, cache: EventCache | None = None) -> Timelin
             continue
         reader = _EventReader(doc, config, registries, articles, problems)
         event = reader.read(event_id)
+        if event is not None and path.is_relative_to(drafts_dir):
+            event = dataclasses.replace(event, draft=True)
         related_refs.extend((display, path, name, pos) for name, pos in reader.related_refs)
         if event is not None:
             events.append(event)

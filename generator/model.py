@@ -94,6 +94,7 @@ class Event:
     sources: tuple[Source, ...] = ()
     derived_from: tuple[Derivation, ...] = ()
     related: tuple[str, ...] = ()  # event ids
+    draft: bool = False  # from content/drafts/, shown only with `build --drafts` and in `serve`
 
     def sort_key(self) -> tuple[object, ...]:
         """Chronological order (see generator.dates), then id for a stable total order."""
