@@ -106,6 +106,7 @@
     });
     elsewhere.hidden = true;
     statusLine.textContent = "";
+    statusLine.dataset.applied = location.search;
   }
 
   function hide(element) {
@@ -159,6 +160,7 @@
           (other.length > MAX_LISTED ? "; the first " + MAX_LISTED + " are listed below" : "") + ")";
       }
       statusLine.textContent = text + ".";
+      statusLine.dataset.applied = location.search;
     });
   }
 
