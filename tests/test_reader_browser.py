@@ -239,3 +239,42 @@ def test_page_weight_budget_on_the_seed(page: Page, seed_site: StaticServer) -> 
     page.wait_for_load_state("networkidle")
     assert set(sizes) == {"/", "/static/style.css", "/static/timeline.js"}
     assert sum(sizes.values()) < SEED_BUDGET, sizes
+
+
+AXE_OPTIONS = {"resultTypes": ["violations"]}  # every rule axe-core runs by default: WCAG 2.0-2.2 A/AA and best practices
+PAGE_KINDS = {
+    "timeline": "",
+    "timeline, filtered": "?q=putin&status=reported",
+    "event": f"events/{FORUM}/",
+    "list": "actors/",
+    "term": "actors/kim-jong-un/",
+    "404": "no/such/page/",
+}
+
+
+def axe_violations(page: Page) -> list[str]:
+    """What axe-core finds wrong on the page, one line per violation and element."""
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return [f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')}"
+            for v in results.response["violations"] for node in v["nodes"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_axe_finds_no_violation(page: Page, seed_site: StaticServer, kind: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto(seed_site.url + PAGE_KINDS[kind])
+    if "?" in PAGE_KINDS[kind]:
+        applied(page)
+        page.locator("details.filter-more").evaluate("d => d.open = true")
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_on_a_year_page(page: Page, split_site: StaticServer, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    year_page = index_of(split_site)["pages"][0]  # type: ignore[index]
+    page.goto(f"{split_site.url}{year_page}?status=cancelled")
+    applied(page)
+    assert axe_violations(page) == []
