@@ -241,7 +241,10 @@ def test_page_weight_budget_on_the_seed(page: Page, seed_site: StaticServer) -> 
     assert sum(sizes.values()) < SEED_BUDGET, sizes
 
 
-AXE_OPTIONS = {"resultTypes": ["violations"]}  # every rule axe-core runs by default: WCAG 2.0-2.2 A/AA and best practices
+AXE_OPTIONS = {  # WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe-core's best practices
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
 PAGE_KINDS = {
     "timeline": "",
     "timeline, filtered": "?q=putin&status=reported",
@@ -278,3 +281,79 @@ def test_axe_finds_no_violation_on_a_year_page(page: Page, split_site: StaticSer
     page.goto(f"{split_site.url}{year_page}?status=cancelled")
     applied(page)
     assert axe_violations(page) == []
+
+
+FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
+NAME = """el => el.dataset.tabStop + ' ' + el.tagName.toLowerCase() + ':'
+    + (el.id || el.getAttribute('href') || el.getAttribute('aria-label') || el.textContent.trim())"""
+DESCRIBE_FOCUS = f"""() => {{
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return [({NAME})(el), style.outlineStyle, parseFloat(style.outlineWidth)];
+}}"""
+EXPECTED_ORDER = f"""sel => [...document.querySelectorAll(sel)].filter(el => el.checkVisibility() && !el.disabled)
+    .map((el, i) => {{ el.dataset.tabStop = i; return ({NAME})(el); }})"""
+
+
+def tab_through(page: Page, limit: int) -> list[tuple[str, str, float]]:
+    """Press Tab until focus leaves the page (or `limit` presses); each stop's element and outline, once."""
+    stops: list[tuple[str, str, float]] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break
+        stop = tuple(page.evaluate(DESCRIBE_FOCUS))
+        if not stops or stops[-1][0] != stop[0]:  # a date input's day, month and year are stops of one input
+            stops.append(stop)  # type: ignore[arg-type]
+    return stops
+
+
+@pytest.mark.parametrize("path", ["", f"events/{FORUM}/", "actors/kim-jong-un/"])
+def test_keyboard_reaches_every_control_in_order_with_visible_focus(page: Page, seed_site: StaticServer,
+                                                                    path: str) -> None:
+    page.goto(seed_site.url + path)
+    page.wait_for_load_state("networkidle")
+    if not path:  # open the filters with the keyboard: their controls join the Tab order
+        page.get_by_text("Filter by actor, place, tag, status, outlet or date").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("details.filter-more")).to_have_attribute("open", "")
+        page.evaluate("() => { const b = document.body; b.tabIndex = -1; b.focus(); b.removeAttribute('tabindex'); }")
+    expected: list[str] = page.evaluate(EXPECTED_ORDER, FOCUSABLE)
+    stops = tab_through(page, 6 * len(expected) + 10)
+    assert [name for name, _, _ in stops] == expected
+    assert stops[0][0] == "0 a:#main"  # the skip link comes first
+    unmarked = [name for name, style, width in stops if style == "none" or width < 2]
+    assert unmarked == []
+    if not path:
+        titles = page.locator("article.event h4 a").evaluate_all(f"ls => ls.map({NAME})")
+        assert len(titles) == 8 and set(titles) <= {name for name, _, _ in stops}
+        reached = {name.split(" ", 1)[1] for name in expected}
+        for control in ("input:f-q", "select:f-actor", "select:f-status", "input:f-from", "button:Clear filters"):
+            assert control in reached
+
+
+def test_keyboard_alone_filters_the_timeline(page: Page, seed_site: StaticServer) -> None:
+    page.goto(seed_site.url)
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Enter")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "f-q":
+            break
+    page.keyboard.type("shoigu")
+    page.keyboard.press("Enter")
+    assert applied(page) == "3 events match."
+    assert urlsplit(page.url).query == "q=shoigu"
+    assert len(visible_events(page)) == 3
+
+
+@pytest.mark.parametrize(("motion", "behaviour"), [("reduce", "auto"), ("no-preference", "smooth")])
+def test_reduced_motion_is_respected(page: Page, seed_site: StaticServer, motion: str, behaviour: str) -> None:
+    page.emulate_media(reduced_motion=motion)  # type: ignore[arg-type]
+    page.goto(seed_site.url)
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == behaviour
+    moving = page.evaluate("""() => [...document.querySelectorAll('*')].filter(el => {
+        const s = getComputedStyle(el);
+        return s.animationName !== 'none' || parseFloat(s.transitionDuration) > 0;
+    }).length""")
+    assert moving == 0
