@@ -1,4 +1,4 @@
-"""The reader's exports (GitHub issue 5): TimelineJS JSON round-trips; Atom, iCalendar and JSON parse with real parsers."""
+"""The reader's exports (issue 5): TimelineJS JSON round-trips; Atom, iCalendar and JSON parse with real parsers."""
 
 from __future__ import annotations
 
@@ -108,7 +108,8 @@ def test_icalendar_with_the_icalendar_package(seed_site: Path) -> None:
 def test_json_export_carries_every_event(seed_site: Path) -> None:
     document = json.loads((seed_site / "events.json").read_text(encoding="utf-8"))
     assert document["language"] == "en" and len(document["events"]) == 8
-    assert [e["date"]["earliest"] for e in document["events"]] == sorted(e["date"]["earliest"] for e in document["events"])
+    starts = [e["date"]["earliest"] for e in document["events"]]
+    assert starts == sorted(starts)
 
 
 def test_search_index_matches_the_json_export(seed_site: Path) -> None:
