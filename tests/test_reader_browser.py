@@ -18,7 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from generator.build import build_project
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, copy_site
 from tests.test_benchmarks_synth import load_synth
 
 CHROMIUM = "/usr/bin/chromium"
@@ -357,3 +357,21 @@ def test_reduced_motion_is_respected(page: Page, seed_site: StaticServer, motion
         return s.animationName !== 'none' || parseFloat(s.transitionDuration) > 0;
     }).length""")
     assert moving == 0
+
+
+def test_arabic_site_reads_right_to_left(page: Page, tmp_path: Path) -> None:
+    project = copy_site("minimal", tmp_path / "minimal")
+    config = project / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: ar\n", encoding="utf-8")
+    for server in _serve_project(project, tmp_path / "site"):
+        page.goto(server.url)
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+        timeline = page.locator("ol.events").first.bounding_box()
+        card = page.locator("article.event").first.bounding_box()
+        assert timeline is not None and card is not None
+        # the timeline's rule (border-inline-start) and the cards' status stripe sit on the right
+        assert page.locator("ol.events").first.evaluate("e => getComputedStyle(e).borderRightWidth") == "3px"
+        assert page.locator("ol.events").first.evaluate("e => getComputedStyle(e).borderLeftWidth") == "0px"
+        assert card["x"] + card["width"] < timeline["x"] + timeline["width"]
+        assert card["x"] <= timeline["x"] + 1
+        assert axe_violations(page) == []
