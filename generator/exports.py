@@ -1,4 +1,4 @@
-"""Machine-readable exports: iCalendar and JSON. (The Atom feed and sitemap are templates.)
+"""Machine-readable exports: iCalendar, JSON, TimelineJS JSON, the search index. (Feed, sitemap: templates.)
 
 Every value is derived from the content, never from the clock, so builds are reproducible.
 """
@@ -6,12 +6,15 @@ Every value is derived from the content, never from the clock, so builds are rep
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from generator.config import SiteConfig
+from generator.dates import DatePart
 from generator.markup import MarkupRenderer
-from generator.model import Event, Timeline
+from generator.model import STATUSES, Event, Timeline
 
 ICAL_STATUS = {"planned": "TENTATIVE", "reported": "TENTATIVE", "confirmed": "CONFIRMED",
                "disputed": "TENTATIVE", "denied": "CANCELLED", "postponed": "TENTATIVE",
@@ -115,4 +118,85 @@ def render_json(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer) 
         "url": config.absolute_url(""),
         "events": [event_record(e, config, timeline, markup) for e in timeline.events],
     }
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_MARKS = re.compile(r"[*_`#>]+")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown reduced to its words (links keep their text) for searching."""
+    return " ".join(_MARKDOWN_MARKS.sub("", _MARKDOWN_LINK.sub(r"\1", markdown)).split())
+
+
+def render_search_index(timeline: Timeline, page_of: Callable[[Event], str]) -> bytes:
+    """The compact index the timeline's filter and search use, fetched only when a reader filters.
+
+    `facets` lists every actor, place, tag and outlet once as [key, name]; each event refers to them
+    by position: {"id", "p" (index into `pages`), "t" (title), "d" (date label), "s"/"e" (earliest and
+    latest ISO day), "st" (status), "a"/"pl"/"g"/"o" (actor, place, tag, outlet positions), "x"
+    (lowercase text of title, summary and sources: outlet names, titles and quotes)}.
+    """
+    facets: dict[str, dict[str, list[str]]] = {kind: {} for kind in ("actors", "places", "tags", "outlets")}
+    for event in timeline.events:  # only what some event names, so every option finds something
+        for kind, keys in (("actors", event.actors), ("places", event.places), ("outlets", event.outlets)):
+            for key in keys:
+                facets[kind].setdefault(key, [key, timeline.registry(kind)[key].name])
+        for tag in event.tags:
+            facets["tags"].setdefault(tag.slug, [tag.slug, tag.name])
+    facets = {kind: dict(sorted(entries.items(), key=lambda item: item[1][1].casefold()))
+              for kind, entries in facets.items()}
+    position = {kind: {key: n for n, key in enumerate(entries)} for kind, entries in facets.items()}
+    pages: dict[str, int] = {}
+    events = []
+    for event in timeline.events:
+        outlet_names = [timeline.registry("outlets")[key].name for key in event.outlets]
+        words = [event.title, plain_text(event.summary), *outlet_names]
+        for source in event.sources:
+            words += [source.title, source.quote]
+        events.append({
+            "id": event.id, "p": pages.setdefault(page_of(event), len(pages)), "t": event.title,
+            "d": event.date.label, "s": event.date.earliest.isoformat(), "e": event.date.latest.isoformat(),
+            "st": event.status,
+            "a": [position["actors"][k] for k in event.actors], "pl": [position["places"][k] for k in event.places],
+            "g": [position["tags"][t.slug] for t in event.tags], "o": [position["outlets"][k] for k in event.outlets],
+            "x": " ".join(w for w in words if w).lower(),
+        })
+    document = {
+        "version": 1, "pages": list(pages), "statuses": list(STATUSES),
+        "facets": {kind: list(entries.values()) for kind, entries in facets.items()}, "events": events,
+    }
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _timelinejs_date(part: DatePart) -> dict[str, int]:
+    """A TimelineJS date object with only the components the EDTF date knows."""
+    found = {"year": part.year}
+    if part.month:
+        found["month"] = part.month
+    if part.day:
+        found["day"] = part.day
+    return found
+
+
+def render_timelinejs(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer) -> bytes:
+    """The events in TimelineJS3's JSON format (one slide per event, grouped by status)."""
+    slides = []
+    for event in timeline.events:
+        start = event.date.start or event.date.end
+        assert start is not None
+        link = config.absolute_url(f"events/{event.id}/")
+        slide: dict[str, Any] = {
+            "unique_id": event.id,
+            "start_date": _timelinejs_date(start),
+            "display_date": event.date.label,
+            "text": {"headline": event.title,
+                     "text": f'{markup.render_inline(event.summary)} <a href="{link}">Sources and details</a>'},
+            "group": event.status.capitalize(),
+        }
+        if event.date.start and event.date.end:
+            slide["end_date"] = _timelinejs_date(event.date.end)
+        slides.append(slide)
+    document = {"title": {"text": {"headline": config.title, "text": config.description}}, "events": slides}
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

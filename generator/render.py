@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.errors import Problem, TemplateError, make_problem
-from generator.exports import last_updated, render_ical, render_json
+from generator.exports import last_updated, render_ical, render_json, render_search_index, render_timelinejs
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.pages import KIND_TITLES, Page, all_tags, plan_pages, timeline_is_split, timeline_path
@@ -179,6 +179,9 @@ class Renderer:
             ("feed.xml", "listed", lambda: self.render_template("feed.xml", "feed.xml", {})),
             ("events.ics", "listed", lambda: render_ical(self.config, self.timeline)),
             ("events.json", "full", lambda: render_json(self.config, self.timeline, self.markup)),
+            ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup)),
+            ("search.json", "listed", lambda: render_search_index(
+                self.timeline, lambda event: timeline_path(event, self._split).split("#")[0])),
         ]
 
     def other_outputs(self, pages: list[Page]) -> Iterator[tuple[str, bytes]]:

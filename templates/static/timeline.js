@@ -1,20 +1,198 @@
 // build-site default theme script: small conveniences only; every page works without it.
-// Adds a "Copy link" button to each event on the timeline so a reader can share a deep link.
+// 1. A "Copy link" button on each event, so a reader can share a deep link.
+// 2. Filtering and search on the timeline (see docs/reader.md). The index (search.json) is fetched
+//    only when the reader filters: on typing a search, opening the filters, or a filtered address.
+//    The filtered view lives in the query string (?q=&actor=&place=&tag=&status=&outlet=&from=&to=).
 (function () {
   "use strict";
-  if (!navigator.clipboard) return;
-  document.querySelectorAll("article.event[id]").forEach(function (article) {
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "copy-link";
-    button.textContent = "Copy link";
-    button.addEventListener("click", function () {
-      var url = location.href.split("#")[0] + "#" + article.id;
-      navigator.clipboard.writeText(url).then(function () {
-        button.textContent = "Link copied";
-        setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+
+  if (navigator.clipboard) {
+    document.querySelectorAll("article.event[id]").forEach(function (article) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-link";
+      button.textContent = "Copy link";
+      button.setAttribute("aria-label", "Copy link to " + (article.querySelector("h4") || article).textContent.trim());
+      button.addEventListener("click", function () {
+        var url = location.href.split("#")[0] + "#" + article.id;
+        navigator.clipboard.writeText(url).then(function () {
+          button.textContent = "Link copied";
+          setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+        });
       });
+      article.appendChild(button);
     });
-    article.appendChild(button);
+  }
+
+  var form = document.getElementById("filters");
+  if (!form || !window.fetch || !window.URLSearchParams) return;
+  var FIELDS = ["q", "actor", "place", "tag", "status", "outlet", "from", "to"];
+  var FACETS = { actor: ["actors", "a"], place: ["places", "pl"], tag: ["tags", "g"], outlet: ["outlets", "o"] };
+  var MAX_LISTED = 500;
+  var statusLine = document.getElementById("filter-status");
+  var elsewhere = document.getElementById("filter-elsewhere");
+  var index = null;
+  var loading = null;
+  var timer = 0;
+  form.hidden = false;
+
+  function load() {
+    if (!loading) {
+      statusLine.textContent = "Loading the index…";
+      loading = fetch(form.dataset.index).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      }).then(function (data) {
+        index = data;
+        Object.keys(FACETS).forEach(function (name) {
+          var select = form.elements[name];
+          var wanted = select.dataset.wanted || select.value;
+          data.facets[FACETS[name][0]].forEach(function (entry) {
+            select.add(new Option(entry[1], entry[0]));
+          });
+          select.value = wanted;
+        });
+        return data;
+      }).catch(function () {
+        statusLine.textContent = "The search index could not be loaded.";
+        loading = null;
+      });
+    }
+    return loading;
+  }
+
+  function state() {
+    var found = {};
+    FIELDS.forEach(function (name) {
+      var field = form.elements[name];
+      var value = (field.dataset.wanted !== undefined && !index ? field.dataset.wanted : field.value).trim();
+      if (value) found[name] = value;
+    });
+    return found;
+  }
+
+  function matcher(wanted) {
+    var words = (wanted.q || "").toLowerCase().split(/\s+/).filter(Boolean);
+    var positions = {};
+    Object.keys(FACETS).forEach(function (name) {
+      if (wanted[name] === undefined) return;
+      positions[name] = index.facets[FACETS[name][0]].findIndex(function (e) { return e[0] === wanted[name]; });
+    });
+    return function (event) {
+      if (wanted.status && event.st !== wanted.status) return false;
+      if (wanted.from && event.e < wanted.from) return false;
+      if (wanted.to && event.s > wanted.to) return false;
+      for (var name in positions) {
+        if (event[FACETS[name][1]].indexOf(positions[name]) < 0) return false;
+      }
+      return words.every(function (word) { return event.x.indexOf(word) >= 0; });
+    };
+  }
+
+  function writeAddress(wanted) {
+    var params = new URLSearchParams();
+    FIELDS.forEach(function (name) { if (wanted[name]) params.set(name, wanted[name]); });
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    document.querySelectorAll(".years a, nav.pager a[href*='years/']").forEach(function (link) {
+      link.href = link.href.split(/[?#]/)[0] + (query ? "?" + query : "");
+    });
+  }
+
+  function showAll() {
+    document.querySelectorAll("main [data-filtered]").forEach(function (element) {
+      element.hidden = false;
+      element.removeAttribute("data-filtered");
+    });
+    elsewhere.hidden = true;
+    statusLine.textContent = "";
+    statusLine.dataset.applied = location.search;
+  }
+
+  function hide(element) {
+    element.hidden = true;
+    element.setAttribute("data-filtered", "");
+  }
+
+  function apply() {
+    var wanted = state();
+    writeAddress(wanted);
+    showAll();
+    if (!Object.keys(wanted).length) return;
+    load().then(function () {
+      if (!index) return;
+      var matches = index.events.filter(matcher(state()));
+      var here = {};
+      var other = [];
+      matches.forEach(function (event) {
+        if (index.pages[event.p] === form.dataset.page) here[event.id] = true;
+        else other.push(event);
+      });
+      document.querySelectorAll("ol.events > li").forEach(function (item) {
+        var article = item.querySelector("article.event");
+        if (article && !here[article.id]) hide(item);
+      });
+      document.querySelectorAll("section.month, section.year").forEach(function (section) {
+        if (!section.querySelector("ol.events > li:not([hidden])")) {
+          hide(section);
+          var link = document.querySelector(".jump a[href='#" + section.querySelector("h2, h3").id + "']");
+          if (link) hide(link.parentElement);
+        }
+      });
+      var list = elsewhere.querySelector("ul");
+      list.textContent = "";
+      other.slice(0, MAX_LISTED).forEach(function (event) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = form.dataset.base + "events/" + event.id + "/";
+        link.textContent = event.t;
+        var details = document.createElement("span");
+        details.className = "count";
+        details.textContent = " · " + event.d + " · " + event.st;
+        item.append(link, details);
+        list.append(item);
+      });
+      elsewhere.hidden = other.length === 0;
+      var total = matches.length;
+      var text = total === 1 ? "1 event matches" : total + " events match";
+      if (other.length) {
+        text += " (" + Object.keys(here).length + " on this page, " + other.length + " on other pages" +
+          (other.length > MAX_LISTED ? "; the first " + MAX_LISTED + " are listed below" : "") + ")";
+      }
+      statusLine.textContent = text + ".";
+      statusLine.dataset.applied = location.search;
+    });
+  }
+
+  function applySoon() {
+    clearTimeout(timer);
+    timer = setTimeout(apply, 200);
+  }
+
+  var start = new URLSearchParams(location.search);
+  var filtered = false;
+  FIELDS.forEach(function (name) {
+    var value = start.get(name);
+    if (!value) return;
+    filtered = true;
+    form.elements[name].value = value;
+    form.elements[name].dataset.wanted = value;  // facet options arrive with the index
+  });
+  if (filtered) {
+    if (["actor", "place", "tag", "status", "outlet", "from", "to"].some(function (n) { return start.get(n); })) {
+      form.querySelector("details").open = true;
+    }
+    load().then(apply);
+  }
+  form.querySelector("details").addEventListener("toggle", function () { if (this.open) load(); });
+  form.addEventListener("input", function (event) { if (event.target.name === "q") { load(); applySoon(); } });
+  form.addEventListener("change", function (event) {
+    delete event.target.dataset.wanted;
+    if (event.target.name !== "q") apply();
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+  form.addEventListener("reset", function () {
+    FIELDS.forEach(function (name) { delete form.elements[name].dataset.wanted; });
+    setTimeout(apply, 0);
   });
 })();

@@ -1,0 +1,377 @@
+"""The reader's timeline in a real browser (GitHub issue 5): filtering, search, shareable URLs, weight, accessibility.
+
+Chromium is the system one (/usr/bin/chromium), driven by Playwright; sites are served by http.server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+
+from generator.build import build_project
+from tests.conftest import PROJECT, copy_site
+from tests.test_benchmarks_synth import load_synth
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 10_000
+FORUM = "2023-09-10-kim-putin-meeting-at-eef"
+SEED_BUDGET = 100_000  # bytes before the first event shows on the seed timeline (HTML + CSS + JS)
+
+
+class StaticServer:
+    """A built site served by http.server in a thread, on 127.0.0.1 only."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(QuietHandler, directory=str(folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static file handler that logs nothing and serves 404.html for missing files."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Serve the site's own 404 page, as static hosts do."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _serve_project(root: Path, output: Path) -> Iterator[StaticServer]:
+    build_project(root, base_url="http://127.0.0.1/", output_dir=str(output))
+    server = StaticServer(output)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServer]:
+    """The repository's seed timeline, built and served."""
+    yield from _serve_project(PROJECT, tmp_path_factory.mktemp("seed") / "site")
+
+
+@pytest.fixture(scope="module")
+def split_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServer]:
+    """A 300-event synthetic timeline: over 250 events, so it is split into year pages."""
+    project = load_synth().generate(tmp_path_factory.mktemp("synth") / "project", 300)
+    yield from _serve_project(project, project.parent / "site")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium for this module."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page in its own browser context."""
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def visible_events(page: Page) -> list[str]:
+    """Ids of the event cards the reader can see."""
+    return page.locator("article.event:visible").evaluate_all("els => els.map(e => e.id)")
+
+
+def applied(page: Page) -> str:
+    """Wait until the filter in the address bar has been applied; return the status line."""
+    page.wait_for_function("""() => document.getElementById('filter-status').dataset.applied === location.search
+        && (new URLSearchParams(location.search).get('q') || '') === document.getElementById('f-q').value.trim()""")
+    return page.locator("#filter-status").inner_text()
+
+
+def index_of(server: StaticServer) -> dict[str, object]:
+    """The served search index."""
+    folder = Path(server.server.RequestHandlerClass.keywords["directory"])  # type: ignore[attr-defined]
+    return json.loads((folder / "search.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_index_is_fetched_only_when_the_reader_filters(page: Page, seed_site: StaticServer) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(urlsplit(request.url).path))
+    page.goto(seed_site.url)
+    page.wait_for_load_state("networkidle")
+    assert "/search.json" not in requests
+    assert len(visible_events(page)) == 8
+    with page.expect_request("**/search.json"):
+        page.get_by_label("Search titles, summaries and sources").fill("vladivostok")
+    expect(page.locator("#filter-status")).to_contain_text("match")
+
+
+def test_text_search_covers_titles_summaries_and_sources(page: Page, seed_site: StaticServer) -> None:
+    page.goto(seed_site.url)
+    search = page.get_by_label("Search titles, summaries and sources")
+    search.fill("interfax")  # an outlet only named in sources ("via Interfax")
+    assert applied(page) == "1 event matches."
+    assert visible_events(page) == ["2023-09-04-shoigu-on-joint-exercises"]
+    assert "?q=interfax" in page.url
+    search.fill("Why not, these are our neighbors")  # a source quote
+    assert applied(page) == "1 event matches."
+    assert visible_events(page) == ["2023-09-04-shoigu-on-joint-exercises"]
+    search.fill("Putin forum")  # words from a title, in any order
+    assert applied(page) == "1 event matches."
+    assert visible_events(page) == [FORUM]
+    search.fill("no such words anywhere")
+    assert applied(page) == "0 events match."
+    assert visible_events(page) == []
+
+
+def test_filters_combine_and_survive_a_reload(page: Page, seed_site: StaticServer) -> None:
+    page.goto(seed_site.url)
+    page.get_by_text("Filter by actor, place, tag, status, outlet or date").click()
+    actor = page.get_by_label("Actor", exact=True)
+    expect(actor.locator("option[value='kim-jong-un']")).to_have_count(1)
+    actor.select_option("kim-jong-un")
+    page.get_by_label("Status", exact=True).select_option("planned")
+    expect(page.locator("#filter-status")).to_have_text("1 event matches.")
+    assert visible_events(page) == [FORUM]
+    assert page.locator("#y2023-07").is_hidden()  # a month with no match is hidden, with its jump link
+    page.get_by_label("Status", exact=True).select_option("")
+    page.get_by_label("From", exact=True).fill("2023-09-05")
+    page.get_by_label("To", exact=True).fill("2023-12-31")
+    expect(page.locator("#filter-status")).to_have_text("1 event matches.")
+    query = urlsplit(page.url).query
+    assert "actor=kim-jong-un" in query and "from=2023-09-05" in query and "to=2023-12-31" in query
+    page.reload()
+    expect(page.locator("#filter-status")).to_have_text("1 event matches.")
+    assert visible_events(page) == [FORUM]
+    expect(page.get_by_label("Actor", exact=True)).to_have_value("kim-jong-un")
+    expect(page.get_by_label("From", exact=True)).to_have_value("2023-09-05")
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.locator("#filter-status")).to_have_text("")
+    assert len(visible_events(page)) == 8
+    assert urlsplit(page.url).query == ""
+
+
+def test_shared_link_with_place_tag_and_outlet(page: Page, seed_site: StaticServer) -> None:
+    page.goto(seed_site.url + "?place=russia&tag=arms-deal&outlet=new-york-times")
+    assert applied(page) == "2 events match."
+    shown = visible_events(page)
+    data = index_of(seed_site)
+    facets = data["facets"]  # type: ignore[index]
+    position = {kind: [key for key, _ in facets[kind]] for kind in facets}  # type: ignore[union-attr]
+    expected = [e["id"] for e in data["events"]  # type: ignore[union-attr]
+                if position["places"].index("russia") in e["pl"] and position["tags"].index("arms-deal") in e["g"]
+                and position["outlets"].index("new-york-times") in e["o"]]
+    assert shown == expected and expected
+
+
+def test_without_javascript_the_form_stays_hidden(browser: Browser, seed_site: StaticServer) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(seed_site.url)
+    assert page.locator("#filters").is_hidden()
+    assert len(visible_events(page)) == 8
+    expect(page.get_by_role("navigation", name="Site").get_by_role("link", name="Actors")).to_be_visible()
+    context.close()
+
+
+def test_split_timeline_lists_matches_from_other_year_pages(page: Page, split_site: StaticServer) -> None:
+    data = index_of(split_site)
+    pages: list[str] = data["pages"]  # type: ignore[assignment]
+    assert len(pages) > 1 and "" not in pages
+    events: list[dict[str, object]] = data["events"]  # type: ignore[assignment]
+    status = "cancelled"
+    matching = [e for e in events if e["st"] == status]
+    year_page = pages[0]
+    here = [e["id"] for e in matching if pages[e["p"]] == year_page]  # type: ignore[index]
+    page.goto(f"{split_site.url}{year_page}?status={status}")
+    expect(page.locator("#filter-status")).to_have_text(
+        f"{len(matching)} events match ({len(here)} on this page, {len(matching) - len(here)} on other pages).")
+    assert visible_events(page) == here
+    elsewhere = page.locator("#filter-elsewhere li a")
+    expect(elsewhere).to_have_count(len(matching) - len(here))
+    first_other = next(e for e in matching if pages[e["p"]] != year_page)  # type: ignore[index]
+    expect(elsewhere.first).to_have_text(str(first_other["t"]))
+    elsewhere.first.click()
+    expect(page.locator("h1")).to_have_text(str(first_other["t"]))
+    page.go_back()
+    year_links = page.get_by_role("navigation", name="Years").get_by_role("link")
+    assert all("status=cancelled" in (href or "") for href in year_links.evaluate_all("l => l.map(a => a.href)"))
+
+
+def test_page_weight_budget_on_the_seed(page: Page, seed_site: StaticServer) -> None:
+    sizes: dict[str, int] = {}
+
+    def record(request: Request) -> None:
+        response = request.response()
+        if response is not None:
+            sizes[urlsplit(request.url).path] = len(response.body())
+
+    page.on("requestfinished", record)
+    page.goto(seed_site.url)
+    page.wait_for_load_state("networkidle")
+    assert set(sizes) == {"/", "/static/style.css", "/static/timeline.js"}
+    assert sum(sizes.values()) < SEED_BUDGET, sizes
+
+
+AXE_OPTIONS = {  # WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe-core's best practices
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+PAGE_KINDS = {
+    "timeline": "",
+    "timeline, filtered": "?q=putin&status=reported",
+    "event": f"events/{FORUM}/",
+    "list": "actors/",
+    "term": "actors/kim-jong-un/",
+    "404": "no/such/page/",
+}
+
+
+def axe_violations(page: Page) -> list[str]:
+    """What axe-core finds wrong on the page, one line per violation and element."""
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return [f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')}"
+            for v in results.response["violations"] for node in v["nodes"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_axe_finds_no_violation(page: Page, seed_site: StaticServer, kind: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto(seed_site.url + PAGE_KINDS[kind])
+    if "?" in PAGE_KINDS[kind]:
+        applied(page)
+        page.locator("details.filter-more").evaluate("d => d.open = true")
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_on_a_year_page(page: Page, split_site: StaticServer, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    year_page = index_of(split_site)["pages"][0]  # type: ignore[index]
+    page.goto(f"{split_site.url}{year_page}?status=cancelled")
+    applied(page)
+    assert axe_violations(page) == []
+
+
+FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
+NAME = """el => el.dataset.tabStop + ' ' + el.tagName.toLowerCase() + ':'
+    + (el.id || el.getAttribute('href') || el.getAttribute('aria-label') || el.textContent.trim())"""
+DESCRIBE_FOCUS = f"""() => {{
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return [({NAME})(el), style.outlineStyle, parseFloat(style.outlineWidth)];
+}}"""
+EXPECTED_ORDER = f"""sel => [...document.querySelectorAll(sel)].filter(el => el.checkVisibility() && !el.disabled)
+    .map((el, i) => {{ el.dataset.tabStop = i; return ({NAME})(el); }})"""
+
+
+def tab_through(page: Page, limit: int) -> list[tuple[str, str, float]]:
+    """Press Tab until focus leaves the page (or `limit` presses); each stop's element and outline, once."""
+    stops: list[tuple[str, str, float]] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break
+        stop = tuple(page.evaluate(DESCRIBE_FOCUS))
+        if not stops or stops[-1][0] != stop[0]:  # a date input's day, month and year are stops of one input
+            stops.append(stop)  # type: ignore[arg-type]
+    return stops
+
+
+@pytest.mark.parametrize("path", ["", f"events/{FORUM}/", "actors/kim-jong-un/"])
+def test_keyboard_reaches_every_control_in_order_with_visible_focus(page: Page, seed_site: StaticServer,
+                                                                    path: str) -> None:
+    page.goto(seed_site.url + path)
+    page.wait_for_load_state("networkidle")
+    if not path:  # open the filters with the keyboard: their controls join the Tab order
+        page.get_by_text("Filter by actor, place, tag, status, outlet or date").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("details.filter-more")).to_have_attribute("open", "")
+        page.evaluate("() => { const b = document.body; b.tabIndex = -1; b.focus(); b.removeAttribute('tabindex'); }")
+    expected: list[str] = page.evaluate(EXPECTED_ORDER, FOCUSABLE)
+    stops = tab_through(page, 6 * len(expected) + 10)
+    assert [name for name, _, _ in stops] == expected
+    assert stops[0][0] == "0 a:#main"  # the skip link comes first
+    unmarked = [name for name, style, width in stops if style == "none" or width < 2]
+    assert unmarked == []
+    if not path:
+        titles = page.locator("article.event h4 a").evaluate_all(f"ls => ls.map({NAME})")
+        assert len(titles) == 8 and set(titles) <= {name for name, _, _ in stops}
+        reached = {name.split(" ", 1)[1] for name in expected}
+        for control in ("input:f-q", "select:f-actor", "select:f-status", "input:f-from", "button:Clear filters"):
+            assert control in reached
+
+
+def test_keyboard_alone_filters_the_timeline(page: Page, seed_site: StaticServer) -> None:
+    page.goto(seed_site.url)
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Enter")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "f-q":
+            break
+    page.keyboard.type("shoigu")
+    page.keyboard.press("Enter")
+    assert applied(page) == "3 events match."
+    assert urlsplit(page.url).query == "q=shoigu"
+    assert len(visible_events(page)) == 3
+
+
+@pytest.mark.parametrize(("motion", "behaviour"), [("reduce", "auto"), ("no-preference", "smooth")])
+def test_reduced_motion_is_respected(page: Page, seed_site: StaticServer, motion: str, behaviour: str) -> None:
+    page.emulate_media(reduced_motion=motion)  # type: ignore[arg-type]
+    page.goto(seed_site.url)
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == behaviour
+    moving = page.evaluate("""() => [...document.querySelectorAll('*')].filter(el => {
+        const s = getComputedStyle(el);
+        return s.animationName !== 'none' || parseFloat(s.transitionDuration) > 0;
+    }).length""")
+    assert moving == 0
+
+
+def test_arabic_site_reads_right_to_left(page: Page, tmp_path: Path) -> None:
+    project = copy_site("minimal", tmp_path / "minimal")
+    config = project / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: ar\n", encoding="utf-8")
+    for server in _serve_project(project, tmp_path / "site"):
+        page.goto(server.url)
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+        timeline = page.locator("ol.events").first.bounding_box()
+        card = page.locator("article.event").first.bounding_box()
+        assert timeline is not None and card is not None
+        # the timeline's rule (border-inline-start) and the cards' status stripe sit on the right
+        assert page.locator("ol.events").first.evaluate("e => getComputedStyle(e).borderRightWidth") == "3px"
+        assert page.locator("ol.events").first.evaluate("e => getComputedStyle(e).borderLeftWidth") == "0px"
+        assert card["x"] + card["width"] < timeline["x"] + timeline["width"]
+        assert card["x"] <= timeline["x"] + 1
+        assert axe_violations(page) == []
