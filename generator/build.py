@@ -70,7 +70,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         cache.markdown, cache.markdown_mode = {}, config.raw_html
     timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts)
     logger.info("loaded %d events", len(timeline.events))
-    renderer = Renderer(config, timeline, cache.markdown if cache is not None else None)
+    renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
+                        cache.templates if cache is not None else None)
     pages = renderer.pages()
     fingerprints = _fingerprints(config, timeline, renderer, pages, cache) if cache is not None else {}
     previous = cache.pages if cache is not None and cache.output == str(output) else {}

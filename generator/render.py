@@ -36,11 +36,29 @@ def _hostname(url: str) -> str:
     return urlsplit(url).netloc.removeprefix("www.")
 
 
+class _DictBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in a dict (the build cache's), checked by Jinja against each source."""
+
+    def __init__(self, store: dict[str, bytes]) -> None:
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Give Jinja the stored code; it discards it itself if the template's source changed."""
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Remember freshly compiled code."""
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
 class Renderer:
     """Renders one timeline with one configuration into HTML pages, feeds and exports."""
 
     def __init__(self, config: SiteConfig, timeline: Timeline,
-                 markdown_cache: dict[tuple[str, bool], str] | None = None) -> None:
+                 markdown_cache: dict[tuple[str, bool], str] | None = None,
+                 template_cache: dict[str, bytes] | None = None) -> None:
         self.config = config
         self.timeline = timeline
         self.markup = MarkupRenderer(config.raw_html, markdown_cache)
@@ -54,6 +72,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=_DictBytecodeCache(template_cache) if template_cache is not None else None,
         )
         self.env.filters.update(markdown=self._markdown, markdown_inline=self._markdown_inline,
                                 hostname=_hostname)
