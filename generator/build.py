@@ -11,7 +11,7 @@ from generator.cache import BuildCache, event_digests, load_cache, page_fingerpr
 from generator.config import SiteConfig, load_config
 from generator.content import content_key, load_content
 from generator.model import Timeline
-from generator.output import StagedOutput, check_output_folder
+from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder
 from generator.pages import Page, timeline_is_split
 from generator.parallel import render_pages, worker_count
 from generator.render import Renderer
@@ -54,12 +54,14 @@ def _fingerprints(config: SiteConfig, timeline: Timeline, renderer: Renderer, pa
 
 
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
-               cleanup: str = "inline", drafts: bool = False) -> BuildResult:
+               cleanup: str = "inline", drafts: bool = False, in_place: bool = False) -> BuildResult:
     """Validate everything, render the pages that changed, then swap the new site in.
 
     `workers` is the number of render processes (None: one per CPU; small sites always use one).
     With `cache`, unchanged event files are not parsed again and unchanged pages are reused; the
-    cache is updated in place. Raises SiteError on any problem; nothing is written then.
+    cache is updated in place. With `in_place` (for serve's private folder, with a cache), only
+    changed files are staged and each is moved into the output at the end. Raises SiteError on
+    any problem; nothing is written then.
     """
     started = time.perf_counter()
     output = check_output_folder(config)
@@ -85,7 +87,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
 
     fresh = [page for page in pages if not reusable(page.path)]
     processes = worker_count(workers, len(fresh))
-    with StagedOutput(output, cleanup) as staged:
+    patch = in_place and cache is not None and bool(previous)
+    writer = PatchedOutput(output) if patch else StagedOutput(output, cleanup)
+    static = renderer.static_files()
+    with writer as staged:
         for path in fingerprints:
             if reusable(path):
                 staged.link(path, output / path)
@@ -97,13 +102,19 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         for path, _, make in renderer.exports(pages):
             if not reusable(path):
                 staged.write(path, make())
-        for path, source in renderer.static_files().items():
+        for path, source in static.items():
             staged.write(path, source.read_bytes())
-        staged.commit()
+        current = {*fingerprints, *static, MARKER}
+        if isinstance(staged, PatchedOutput):
+            assert cache is not None
+            staged.commit(remove=tuple(sorted(set(cache.files) - current)))
+        else:
+            staged.commit()
     if cache is not None:
         cache.output = str(output)
         cache.pages = {path: (fingerprint, (output / path).stat().st_size)
                        for path, fingerprint in fingerprints.items()}
+        cache.files = sorted(current)
     logger.info("rendered %d of %d pages with %d process(es)", len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(fresh), staged.files, staged.bytes,
                        time.perf_counter() - started)

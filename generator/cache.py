@@ -30,7 +30,7 @@ from generator.content import EventCache
 from generator.model import Event
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/2"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/3"  # bump whenever BuildCache changes shape
 
 
 @dataclass
@@ -46,6 +46,7 @@ class BuildCache:
     templates: dict[str, bytes] = field(default_factory=dict)  # compiled Jinja templates (checked by Jinja)
     output: str = ""  # the output folder the page fingerprints describe
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)
+    files: list[str] = field(default_factory=list)  # every file of that output, pages or not
 
 
 def cache_file(root: Path) -> Path:

@@ -8,6 +8,7 @@ existing folder that build-site did not create is never replaced.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -149,3 +150,36 @@ class StagedOutput:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
+
+
+class PatchedOutput(StagedOutput):
+    """For a private preview folder: stage only the files that changed, then move each into place.
+
+    Each file is replaced atomically (rename), and nothing is touched before `commit`, so a failed
+    build leaves the previous files served. Unchanged files are simply left where they are.
+    """
+
+    def link(self, path: str, source: Path) -> None:
+        """An unchanged file already in the output stays; only count it."""
+        if source != self.output / path:
+            super().link(path, source)
+            return
+        self.files += 1
+        self.bytes += source.stat().st_size
+
+    def commit(self, remove: tuple[str, ...] = ()) -> None:
+        """Move every staged file into the output, then delete the output files in `remove`."""
+        assert self.staging is not None
+        if not self.output.is_dir():
+            super().commit()
+            return
+        for staged in sorted(self.staging.rglob("*")):
+            if staged.is_file():
+                target = self.output / staged.relative_to(self.staging)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                staged.replace(target)
+        for path in remove:
+            with contextlib.suppress(FileNotFoundError):
+                (self.output / _safe_relative(path)).unlink()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging = None

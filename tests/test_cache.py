@@ -121,3 +121,20 @@ def test_failed_build_leaves_cache_and_site_usable(project: Path) -> None:
         build_project(project, use_cache=True)
     event.write_text(good)
     assert build_project(project, use_cache=True).rendered == 0
+
+
+@pytest.mark.parametrize("change", [edit_body, edit_date, delete_event, rename_event, edit_template])
+def test_in_place_preview_build_matches_a_clean_build(project: Path, change: Callable[[Path], None]) -> None:
+    """serve's mode: only changed files are staged and moved into the private output."""
+    from generator.build import build_site
+    from generator.cache import BuildCache
+    from generator.config import load_config
+
+    cache = BuildCache()
+    config = load_config(project).with_overrides(output_dir="preview")
+    build_site(config, cache=cache, in_place=True)
+    change(project)
+    config = load_config(project).with_overrides(output_dir="preview")
+    result = build_site(config, cache=cache, in_place=True)
+    assert result.rendered < result.pages or change is edit_template
+    assert snapshot(project / "preview") == clean_build(project)
