@@ -44,6 +44,11 @@ def _fingerprints(config: SiteConfig, timeline: Timeline, renderer: Renderer, pa
     facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds; year links
     global_key = render_key(config, renderer.template_dirs, facts)
     digests = event_digests(timeline.events, cache)
+    # An event's JSON depends on the event and on what every page depends on (names, base URL...).
+    renderer.full_digests = {event_id: global_key + pair[0] for event_id, pair in digests.items()}
+    wanted = {f"json:{digest}" for digest in renderer.full_digests.values()}
+    renderer.fragments = {key: value for key, value in cache.fragments.items() if key in wanted}
+    cache.fragments = renderer.fragments  # only the pieces of current events are kept
     found = {page.path: page_fingerprint(global_key, page.path, page.template, page.context, digests)
              for page in pages}
     for path, depends, _ in renderer.exports(pages):

@@ -30,7 +30,7 @@ from generator.content import EventCache
 from generator.model import Event
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/3"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/4"  # bump whenever BuildCache changes shape
 
 
 @dataclass
@@ -43,6 +43,7 @@ class BuildCache:
     digests: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file key -> event_digests
     markdown_mode: str = ""
     markdown: dict[tuple[str, bool], str] = field(default_factory=dict)
+    fragments: dict[str, str] = field(default_factory=dict)  # "json:<event digest>" -> that event's JSON
     templates: dict[str, bytes] = field(default_factory=dict)  # compiled Jinja templates (checked by Jinja)
     output: str = ""  # the output folder the page fingerprints describe
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)

@@ -109,16 +109,27 @@ def event_record(event: Event, config: SiteConfig, timeline: Timeline,
     }
 
 
-def render_json(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer) -> bytes:
-    """All events as one JSON document, in timeline order."""
-    document = {
-        "title": config.title,
-        "description": config.description,
-        "language": config.language,
-        "url": config.absolute_url(""),
-        "events": [event_record(e, config, timeline, markup) for e in timeline.events],
-    }
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+def render_json(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                memo: dict[str, str] | None = None, digests: dict[str, str] | None = None) -> bytes:
+    """All events as one JSON document, in timeline order.
+
+    With `memo` and `digests` (event id -> digest of everything in the event), each event's JSON
+    is kept in `memo` under its digest and reused; the document is byte-identical either way.
+    """
+    header = {"title": config.title, "description": config.description, "language": config.language,
+              "url": config.absolute_url(""), "events": []}
+    pieces = []
+    for event in timeline.events:
+        key = f"json:{digests[event.id]}" if memo is not None and digests is not None else ""
+        piece = memo.get(key) if memo is not None and key else None
+        if piece is None:
+            piece = json.dumps(event_record(event, config, timeline, markup), ensure_ascii=False, separators=(",", ":"))
+            if memo is not None and key:
+                memo[key] = piece
+        pieces.append(piece)
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":"))
+    assert head.endswith('"events":[]}')
+    return (head[:-2] + ",".join(pieces) + "]}\n").encode("utf-8")
 
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

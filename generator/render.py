@@ -63,6 +63,8 @@ class Renderer:
         self.timeline = timeline
         self.markup = MarkupRenderer(config.raw_html, markdown_cache)
         self._fragments: dict[tuple[str, str], Markup] = {}
+        self.fragments: dict[str, str] | None = None  # per-event export pieces, set by the build cache
+        self.full_digests: dict[str, str] | None = None
         self._split = timeline_is_split(timeline)
         self.template_dirs = [config.templates_path, THEME_DIR]
         self.env = jinja2.Environment(
@@ -197,7 +199,8 @@ class Renderer:
             ("sitemap.xml", "pages", lambda: self.render_template("sitemap.xml", "sitemap.xml", {"paths": html_paths})),
             ("feed.xml", "listed", lambda: self.render_template("feed.xml", "feed.xml", {})),
             ("events.ics", "listed", lambda: render_ical(self.config, self.timeline)),
-            ("events.json", "full", lambda: render_json(self.config, self.timeline, self.markup)),
+            ("events.json", "full", lambda: render_json(self.config, self.timeline, self.markup,
+                                                        self.fragments, self.full_digests)),
             ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup)),
             ("search.json", "listed", lambda: render_search_index(
                 self.timeline, lambda event: timeline_path(event, self._split).split("#")[0])),
