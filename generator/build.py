@@ -90,22 +90,22 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         old = output / path
         return old.is_file() and old.stat().st_size == known[1]
 
-    fresh = [page for page in pages if not reusable(page.path)]
+    reuse = {path for path in fingerprints if reusable(path)}
+    fresh = [page for page in pages if page.path not in reuse]
     processes = worker_count(workers, len(fresh))
     patch = in_place and cache is not None and bool(previous)
     writer = PatchedOutput(output) if patch else StagedOutput(output, cleanup)
     static = renderer.static_files()
     with writer as staged:
-        for path in fingerprints:
-            if reusable(path):
-                staged.link(path, output / path)
+        for path in sorted(reuse):
+            staged.link(path, output / path)
         if processes > 1:
             render_pages(renderer, fresh, staged, processes)
         else:
             for page in fresh:
                 staged.write(page.path, renderer.render_page(page))
         for path, _, make in renderer.exports(pages):
-            if not reusable(path):
+            if path not in reuse:
                 staged.write(path, make())
         for path, source in static.items():
             staged.write(path, source.read_bytes())
