@@ -7,7 +7,7 @@ renderers (a build and a preview, or tests) can live side by side.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -181,13 +181,6 @@ class Renderer:
         """The planned HTML pages of this timeline."""
         return plan_pages(self.timeline)
 
-    def outputs(self) -> Iterator[tuple[str, bytes]]:
-        """Every output file as (path relative to the output folder, content)."""
-        pages = self.pages()
-        for page in pages:
-            yield page.path, self.render_page(page)
-        yield from self.other_outputs(pages)
-
     def exports(self, pages: list[Page]) -> list[tuple[str, str, Callable[[], bytes]]]:
         """The files besides pages, each as (path, what it depends on, how to make it).
 
@@ -205,10 +198,3 @@ class Renderer:
             ("search.json", "listed", lambda: render_search_index(
                 self.timeline, lambda event: timeline_path(event, self._split).split("#")[0])),
         ]
-
-    def other_outputs(self, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
-        """Everything but the HTML pages: sitemap, feed, exports and static files."""
-        for path, _, make in self.exports(pages):
-            yield path, make()
-        for output_path, source in self.static_files().items():
-            yield output_path, source.read_bytes()
