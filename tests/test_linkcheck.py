@@ -17,6 +17,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
+from conftest import PagesHandler
 from generator.linkcheck import parse_page
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -24,37 +25,6 @@ SUB_PATH = "https://user.github.io/repo/"
 PAGES_OUTPUT = "https://user.github.io/repo"  # as configure-pages gives it: no trailing slash
 ROOT = "https://user.github.io/"
 MAX_REQUESTS = 1000
-
-
-class PagesHandler(SimpleHTTPRequestHandler):
-    """Serves a folder under a path prefix, answering unknown addresses with 404.html."""
-
-    prefix = "/"
-
-    def translate_path(self, path: str) -> str:
-        """Map /prefix/x to <folder>/x; anything outside the prefix maps to a missing file."""
-        route = urlsplit(path).path
-        if not route.startswith(self.prefix):
-            return str(Path(self.directory) / "outside-the-prefix" / "missing")
-        return super().translate_path("/" + route[len(self.prefix):])
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        """Serve the site's 404.html as GitHub Pages does."""
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep the test output quiet."""
 
 
 @contextlib.contextmanager

@@ -15,16 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, expect
 
 from generator.build import build_project
-from tests.conftest import PROJECT, copy_site
+from tests.conftest import PROJECT, PagesHandler, copy_site
 from tests.test_benchmarks_synth import load_synth
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 10_000
 FORUM = "2023-09-10-kim-putin-meeting-at-eef"
 SEED_BUDGET = 100_000  # bytes before the first event shows on the seed timeline (HTML + CSS + JS)
 
@@ -33,7 +29,7 @@ class StaticServer:
     """A built site served by http.server in a thread, on 127.0.0.1 only."""
 
     def __init__(self, folder: Path) -> None:
-        handler = functools.partial(QuietHandler, directory=str(folder))
+        handler = functools.partial(PagesHandler, directory=str(folder))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -44,26 +40,6 @@ class StaticServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(10)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static file handler that logs nothing and serves 404.html for missing files."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet."""
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Serve the site's own 404 page, as static hosts do."""
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 def _serve_project(root: Path, output: Path) -> Iterator[StaticServer]:
@@ -84,24 +60,6 @@ def split_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServe
     """A 300-event synthetic timeline: over 250 events, so it is split into year pages."""
     project = load_synth().generate(tmp_path_factory.mktemp("synth") / "project", 300)
     yield from _serve_project(project, project.parent / "site")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One Chromium for this module."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh page in its own browser context."""
-    context = browser.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def visible_events(page: Page) -> list[str]:

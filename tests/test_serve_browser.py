@@ -17,15 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, Route, expect
 
 from generator.serve import serve
-from tests.conftest import copy_site
+from tests.conftest import TIMEOUT_MS, copy_site
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 10_000
 EVENTS = "**/__build-site/events"
 REPO = Path(__file__).parent.parent
 
@@ -58,15 +54,6 @@ class Preview:
         assert not self.thread.is_alive()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One Chromium for the whole session."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A fresh copy of the minimal fixture site."""
@@ -79,15 +66,6 @@ def preview(site: Path) -> Iterator[Preview]:
     running = Preview(site, free_port())
     yield running
     running.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh page in its own browser context."""
-    context = browser.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def open_live(page: Page, url: str) -> Response | None:
