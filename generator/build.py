@@ -41,7 +41,7 @@ class BuildResult:
 def _fingerprints(config: SiteConfig, timeline: Timeline, renderer: Renderer, pages: list[Page],
                   cache: BuildCache) -> dict[str, str]:
     """A fingerprint per page and per export: what it was made from (see generator.cache)."""
-    facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds; year links
+    facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds, code; year links
     global_key = render_key(config, renderer.template_dirs, facts)
     digests = event_digests(timeline.events, cache)
     # An event's JSON depends on the event and on what every page depends on (names, base URL...).

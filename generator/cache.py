@@ -130,10 +130,13 @@ def page_fingerprint(global_key: str, path: str, template: str, context: dict[st
 
 
 def render_key(config: SiteConfig, template_dirs: list[Path], facts: str) -> str:
-    """A digest of what every page depends on: configuration, templates, generator code, timeline facts."""
+    """A digest of what every page depends on: configuration, templates and timeline facts.
+
+    The generator's own code is covered by `facts`, which carries generator.content.content_key.
+    """
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr(dataclasses.replace(config, output_dir="")).encode() + facts.encode())
-    files = sorted(Path(__file__).parent.glob("*.py"))
+    files: list[Path] = []
     for directory in template_dirs:
         if directory.is_dir():
             static = directory / "static"  # copied, not rendered: a stylesheet edit re-renders nothing
