@@ -72,10 +72,11 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     output = check_output_folder(config)
     key = content_key(config) if cache is not None else ""
     if cache is not None and cache.content_key != key:
-        cache.events, cache.digests, cache.content_key = {}, {}, key
+        cache.events, cache.stamps, cache.digests, cache.content_key = {}, {}, {}, key
     if cache is not None and cache.markdown_mode != config.raw_html:
         cache.markdown, cache.markdown_mode = {}, config.raw_html
-    timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts)
+    timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts,
+                            stamps=cache.stamps if cache is not None else None)
     logger.info("loaded %d events", len(timeline.events))
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)

@@ -27,10 +27,11 @@ from typing import Any
 from generator import __version__
 from generator.config import SiteConfig
 from generator.content import EventCache
+from generator.eventfiles import Stamp
 from generator.model import Event
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/4"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/5"  # bump whenever BuildCache changes shape
 
 
 @dataclass
@@ -40,6 +41,7 @@ class BuildCache:
     format: str = FORMAT
     content_key: str = ""
     events: EventCache = field(default_factory=dict)
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # event file -> stat stamp and content key
     digests: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file key -> event_digests
     markdown_mode: str = ""
     markdown: dict[tuple[str, bool], str] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from generator.config import SiteConfig
 from generator.dates import DateError, EventDate, parse_date
 from generator.errors import ContentError, Problem, make_problem
+from generator.eventfiles import Stamp, file_key, find_event_files
 from generator.model import (
     ID_PATTERN,
     REGISTRY_KINDS,
@@ -37,7 +38,6 @@ EVENT_FIELDS = ("title", "date", "status", "summary", "body", "actors", "places"
 REQUIRED_FIELDS = ("title", "date", "status", "summary")
 SOURCE_FIELDS = ("outlet", "url", "title", "published", "stance", "quote", "via")
 DERIVATION_FIELDS = ("article", "start", "end")
-EVENT_SUFFIXES = (".yaml", ".yml")
 
 
 def _did_you_mean(word: str, choices: tuple[str, ...] | list[str], what: str) -> str:
@@ -246,10 +246,6 @@ class _EventReader:
         return None if self.failed else event
 
 
-def _event_files(events_dir: Path) -> list[Path]:
-    return sorted(p for p in events_dir.rglob("*") if p.suffix in EVENT_SUFFIXES and p.is_file())
-
-
 def _display(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -286,10 +282,12 @@ def content_key(config: SiteConfig) -> str:
     return digest.hexdigest()
 
 
-def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bool = False) -> Timeline:
+def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bool = False,
+                 stamps: dict[str, Stamp] | None = None) -> Timeline:
     """Load and validate the registries and every event; raise ContentError listing all problems.
 
-    With `cache` (file hash -> event, see generator.cache), unchanged event files are not parsed again.
+    With `cache` (file hash -> event, see generator.cache), unchanged event files are not parsed again;
+    with `stamps` as well (see generator.eventfiles), files whose stamps are unchanged are not even read.
     With `drafts`, the drafts in content/drafts/ (written by `build-site extract`) are included, marked.
     """
     problems: list[Problem] = []
@@ -308,10 +306,12 @@ def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bo
     articles: dict[Path, str] = {}
     seen_cache: EventCache = {}
     drafts_dir = content / "drafts"
-    files = _event_files(events_dir) + (_event_files(drafts_dir) if drafts and drafts_dir.is_dir() else [])
-    for path in files:
-        display = _display(path, config.root)
-        event_id = path.stem
+    files = find_event_files(events_dir, config.root)
+    if drafts and drafts_dir.is_dir():
+        files += find_event_files(drafts_dir, config.root)
+    fresh_stamps: dict[str, Stamp] = {}
+    for file in files:
+        display, event_id, path = file.display, file.stem, Path(file.path)
         if not ID_PATTERN.fullmatch(event_id):
             problems.append(Problem(display, 1, 1, f"'{path.name}' cannot be an event id",
                                     "rename the file using only letters, digits, '-' and '_'"))
@@ -322,8 +322,7 @@ def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bo
                                     "rename one of the files; the file name is the event's id"))
             continue
         first_seen[event_id] = display
-        data = path.read_bytes()
-        key = hashlib.blake2b(data, digest_size=16).hexdigest() + display
+        key, data = file_key(file, stamps if stamps is not None and cache is not None else {}, fresh_stamps)
         if cache is not None and key in cache:
             cached, refs = cache[key]
             events.append(cached)
@@ -331,7 +330,7 @@ def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bo
             seen_cache[key] = cache[key]
             continue
         try:
-            doc = load_yaml(path, display, data)
+            doc = load_yaml(path, display, path.read_bytes() if data is None else data)
         except YamlLoadError as exc:
             problems.extend(exc.problems)
             continue
@@ -349,5 +348,8 @@ def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bo
     if cache is not None:
         cache.clear()
         cache.update(seen_cache)
+    if stamps is not None:
+        stamps.clear()
+        stamps.update(fresh_stamps)
     events.sort(key=Event.sort_key)
     return Timeline(tuple(events), *(registries[k].entries for k in REGISTRY_KINDS))
