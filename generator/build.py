@@ -7,13 +7,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import BuildCache, event_digests, load_cache, page_fingerprint, render_key, save_cache
+from generator.cache import BuildCache, load_cache, save_cache
 from generator.config import SiteConfig, load_config
 from generator.content import content_key, load_content
-from generator.model import Timeline
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder
-from generator.pages import Page, timeline_is_split
 from generator.parallel import render_pages, worker_count
+from generator.planning import plan_build
 from generator.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -38,26 +37,6 @@ class BuildResult:
                 f"in {self.seconds:.2f} s")
 
 
-def _fingerprints(config: SiteConfig, timeline: Timeline, renderer: Renderer, pages: list[Page],
-                  cache: BuildCache) -> dict[str, str]:
-    """A fingerprint per page and per export: what it was made from (see generator.cache)."""
-    facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds, code; year links
-    global_key = render_key(config, renderer.template_dirs, facts)
-    digests = event_digests(timeline.events, cache)
-    # An event's JSON depends on the event and on what every page depends on (names, base URL...).
-    renderer.full_digests = {event_id: global_key + pair[0] for event_id, pair in digests.items()}
-    wanted = {f"json:{digest}" for digest in renderer.full_digests.values()}
-    renderer.fragments = {key: value for key, value in cache.fragments.items() if key in wanted}
-    cache.fragments = renderer.fragments  # only the pieces of current events are kept
-    found = {page.path: page_fingerprint(global_key, page.path, page.template, page.context, digests)
-             for page in pages}
-    for path, depends, _ in renderer.exports(pages):
-        inputs = [p.path for p in pages] if depends == "pages" else \
-            [digests[e.id][0 if depends == "full" else 1] for e in timeline.events]
-        found[path] = page_fingerprint(global_key, path, depends, {"inputs": inputs}, digests)
-    return found
-
-
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
                cleanup: str = "inline", drafts: bool = False, in_place: bool = False) -> BuildResult:
     """Validate everything, render the pages that changed, then swap the new site in.
@@ -80,26 +59,34 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     logger.info("loaded %d events", len(timeline.events))
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)
-    pages = renderer.pages()
-    fingerprints = _fingerprints(config, timeline, renderer, pages, cache) if cache is not None else {}
+    if cache is not None:
+        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, cache.plan)
+    else:
+        pages, fingerprints = renderer.pages(), {}
     previous = cache.pages if cache is not None and cache.output == str(output) else {}
+
+    patch = in_place and cache is not None and bool(previous)
 
     def reusable(path: str) -> bool:
         known = previous.get(path)
         if known is None or known[0] != fingerprints[path]:
             return False
+        if patch:
+            return True  # serve's private output: nothing but these builds writes there
         old = output / path
         return old.is_file() and old.stat().st_size == known[1]
 
     reuse = {path for path in fingerprints if reusable(path)}
     fresh = [page for page in pages if page.path not in reuse]
     processes = worker_count(workers, len(fresh))
-    patch = in_place and cache is not None and bool(previous)
     writer = PatchedOutput(output) if patch else StagedOutput(output, cleanup)
     static = renderer.static_files()
     with writer as staged:
         for path in sorted(reuse):
-            staged.link(path, output / path)
+            if isinstance(staged, PatchedOutput):
+                staged.keep(previous[path][1])
+            else:
+                staged.link(path, output / path)
         if processes > 1:
             render_pages(renderer, fresh, staged, processes)
         else:
@@ -118,7 +105,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             staged.commit()
     if cache is not None:
         cache.output = str(output)
-        cache.pages = {path: (fingerprint, (output / path).stat().st_size)
+        cache.pages = {path: (fingerprint, previous[path][1] if path in reuse else (output / path).stat().st_size)
                        for path, fingerprint in fingerprints.items()}
         cache.files = sorted(current)
     logger.info("rendered %d of %d pages with %d process(es)", len(fresh), len(pages), processes)

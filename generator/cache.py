@@ -31,7 +31,7 @@ from generator.eventfiles import Stamp
 from generator.model import Event
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/5"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/6"  # bump whenever BuildCache changes shape
 
 
 @dataclass
@@ -45,11 +45,16 @@ class BuildCache:
     digests: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file key -> event_digests
     markdown_mode: str = ""
     markdown: dict[tuple[str, bool], str] = field(default_factory=dict)
-    fragments: dict[str, str] = field(default_factory=dict)  # "json:<event digest>" -> that event's JSON
+    fragments: dict[str, str] = field(default_factory=dict)  # per-event pieces (generator.pieces)
     templates: dict[str, bytes] = field(default_factory=dict)  # compiled Jinja templates (checked by Jinja)
     output: str = ""  # the output folder the page fingerprints describe
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)
     files: list[str] = field(default_factory=list)  # every file of that output, pages or not
+    plan: Any = None  # the last generator.planning.PlanMemo: kept in memory (serve), never stored
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What is pickled: everything but the in-memory plan."""
+        return {**self.__dict__, "plan": None}
 
 
 def cache_file(root: Path) -> Path:

@@ -36,7 +36,7 @@ class EventFile:
 def find_event_files(folder: Path, root: Path) -> list[EventFile]:
     """Every *.yaml or *.yml file under `folder` (recursively, in sorted path order)."""
     found: list[EventFile] = []
-    root_text = str(root)
+    prefix = str(root) + os.sep
     for top, dirs, files in os.walk(folder):
         dirs.sort()
         for name in files:
@@ -49,7 +49,7 @@ def find_event_files(folder: Path, root: Path) -> list[EventFile]:
                 stat = os.stat(path)
             except OSError:  # removed while we looked
                 continue
-            display = os.path.relpath(path, root_text) if path.startswith(root_text + os.sep) else path
+            display = path[len(prefix):] if path.startswith(prefix) else path
             found.append(EventFile(path, display.replace(os.sep, "/"), stem,
                                    stat.st_mtime_ns, stat.st_size, stat.st_ino))
     found.sort(key=lambda file: file.path)

@@ -9,12 +9,14 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from generator.config import SiteConfig
 from generator.dates import DatePart
 from generator.markup import MarkupRenderer
 from generator.model import STATUSES, Event, Timeline
+from generator.pieces import PieceStore
 
 ICAL_STATUS = {"planned": "TENTATIVE", "reported": "TENTATIVE", "confirmed": "CONFIRMED",
                "disputed": "TENTATIVE", "denied": "CANCELLED", "postponed": "TENTATIVE",
@@ -50,30 +52,36 @@ def _fold(line: str) -> str:
     return b"\r\n ".join(pieces).decode("utf-8")
 
 
-def render_ical(config: SiteConfig, timeline: Timeline) -> bytes:
-    """An iCalendar file with one all-day VEVENT per event (open-ended events get their start day)."""
+def _vevent(config: SiteConfig, event: Event) -> str:
+    """One event as a VEVENT block, folded, with a CRLF after every line."""
     host = config.site_origin.split("://")[-1] or "build-site.invalid"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//build-site//timeline//EN",
-             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_ical_escape(config.title)}"]
-    for event in timeline.events:
-        start = event.date.earliest
-        end = event.date.latest if event.date.start and event.date.end else start
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.id}@{host}",
-            f"DTSTAMP:{last_updated(event):%Y%m%d}T000000Z",
-            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{end + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ical_escape(event.title)}",
-            f"DESCRIPTION:{_ical_escape(f'{event.date.label}. {event.summary}')}",
-            f"STATUS:{ICAL_STATUS[event.status]}",
-            f"URL:{config.absolute_url(f'events/{event.id}/')}",
-        ]
-        if event.tags:
-            lines.append("CATEGORIES:" + ",".join(_ical_escape(t.name) for t in event.tags))
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+    start = event.date.earliest
+    end = event.date.latest if event.date.start and event.date.end else start
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{event.id}@{host}",
+        f"DTSTAMP:{last_updated(event):%Y%m%d}T000000Z",
+        f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{end + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{_ical_escape(event.title)}",
+        f"DESCRIPTION:{_ical_escape(f'{event.date.label}. {event.summary}')}",
+        f"STATUS:{ICAL_STATUS[event.status]}",
+        f"URL:{config.absolute_url(f'events/{event.id}/')}",
+    ]
+    if event.tags:
+        lines.append("CATEGORIES:" + ",".join(_ical_escape(t.name) for t in event.tags))
+    lines.append("END:VEVENT")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def render_ical(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
+    """An iCalendar file with one all-day VEVENT per event (open-ended events get their start day)."""
+    pieces = pieces or PieceStore()
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//build-site//timeline//EN",
+            "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_ical_escape(config.title)}"]
+    events = [pieces.get("ical", event, False, partial(_vevent, config, event)) for event in timeline.events]
+    text = "".join(_fold(line) + "\r\n" for line in head) + "".join(events) + "END:VCALENDAR\r\n"
+    return text.encode("utf-8")
 
 
 def event_record(event: Event, config: SiteConfig, timeline: Timeline,
@@ -109,27 +117,25 @@ def event_record(event: Event, config: SiteConfig, timeline: Timeline,
     }
 
 
-def render_json(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
-                memo: dict[str, str] | None = None, digests: dict[str, str] | None = None) -> bytes:
-    """All events as one JSON document, in timeline order.
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
-    With `memo` and `digests` (event id -> digest of everything in the event), each event's JSON
-    is kept in `memo` under its digest and reused; the document is byte-identical either way.
-    """
+
+def _json_entry(event: Event, config: SiteConfig, timeline: Timeline, markup: MarkupRenderer) -> str:
+    return _compact_json(event_record(event, config, timeline, markup))
+
+
+def render_json(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                pieces: PieceStore | None = None) -> bytes:
+    """All events as one JSON document, in timeline order (each event's entry kept in `pieces`)."""
+    pieces = pieces or PieceStore()
     header = {"title": config.title, "description": config.description, "language": config.language,
               "url": config.absolute_url(""), "events": []}
-    pieces = []
-    for event in timeline.events:
-        key = f"json:{digests[event.id]}" if memo is not None and digests is not None else ""
-        piece = memo.get(key) if memo is not None and key else None
-        if piece is None:
-            piece = json.dumps(event_record(event, config, timeline, markup), ensure_ascii=False, separators=(",", ":"))
-            if memo is not None and key:
-                memo[key] = piece
-        pieces.append(piece)
-    head = json.dumps(header, ensure_ascii=False, separators=(",", ":"))
+    entries = [pieces.get("json", event, True, partial(_json_entry, event, config, timeline, markup))
+               for event in timeline.events]
+    head = _compact_json(header)
     assert head.endswith('"events":[]}')
-    return (head[:-2] + ",".join(pieces) + "]}\n").encode("utf-8")
+    return (head[:-2] + ",".join(entries) + "]}\n").encode("utf-8")
 
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -191,23 +197,30 @@ def _timelinejs_date(part: DatePart) -> dict[str, int]:
     return found
 
 
-def render_timelinejs(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer) -> bytes:
+def _slide(config: SiteConfig, event: Event, markup: MarkupRenderer) -> str:
+    """One event as a TimelineJS slide (compact JSON)."""
+    start = event.date.start or event.date.end
+    assert start is not None
+    link = config.absolute_url(f"events/{event.id}/")
+    slide: dict[str, Any] = {
+        "unique_id": event.id,
+        "start_date": _timelinejs_date(start),
+        "display_date": event.date.label,
+        "text": {"headline": event.title,
+                 "text": f'{markup.render_inline(event.summary)} <a href="{link}">Sources and details</a>'},
+        "group": event.status.capitalize(),
+    }
+    if event.date.start and event.date.end:
+        slide["end_date"] = _timelinejs_date(event.date.end)
+    return _compact_json(slide)
+
+
+def render_timelinejs(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                      pieces: PieceStore | None = None) -> bytes:
     """The events in TimelineJS3's JSON format (one slide per event, grouped by status)."""
-    slides = []
-    for event in timeline.events:
-        start = event.date.start or event.date.end
-        assert start is not None
-        link = config.absolute_url(f"events/{event.id}/")
-        slide: dict[str, Any] = {
-            "unique_id": event.id,
-            "start_date": _timelinejs_date(start),
-            "display_date": event.date.label,
-            "text": {"headline": event.title,
-                     "text": f'{markup.render_inline(event.summary)} <a href="{link}">Sources and details</a>'},
-            "group": event.status.capitalize(),
-        }
-        if event.date.start and event.date.end:
-            slide["end_date"] = _timelinejs_date(event.date.end)
-        slides.append(slide)
-    document = {"title": {"text": {"headline": config.title, "text": config.description}}, "events": slides}
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    pieces = pieces or PieceStore()
+    slides = [pieces.get("timelinejs", event, False, partial(_slide, config, event, markup))
+              for event in timeline.events]
+    head = _compact_json({"title": {"text": {"headline": config.title, "text": config.description}}, "events": []})
+    assert head.endswith('"events":[]}')
+    return (head[:-2] + ",".join(slides) + "]}\n").encode("utf-8")

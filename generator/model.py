@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from generator.dates import EventDate
 
@@ -100,7 +101,7 @@ class Event:
         """Chronological order (see generator.dates), then id for a stable total order."""
         return (*self.date.sort_key(), self.id)
 
-    @property
+    @cached_property
     def outlets(self) -> tuple[str, ...]:
         """Every outlet id that appears in the sources, including the via chains, in order."""
         seen: dict[str, None] = {}

@@ -159,13 +159,10 @@ class PatchedOutput(StagedOutput):
     build leaves the previous files served. Unchanged files are simply left where they are.
     """
 
-    def link(self, path: str, source: Path) -> None:
-        """An unchanged file already in the output stays; only count it."""
-        if source != self.output / path:
-            super().link(path, source)
-            return
+    def keep(self, size: int) -> None:
+        """An unchanged file of `size` bytes already in the output stays; only count it."""
         self.files += 1
-        self.bytes += source.stat().st_size
+        self.bytes += size
 
     def commit(self, remove: tuple[str, ...] = ()) -> None:
         """Move every staged file into the output, then delete the output files in `remove`."""

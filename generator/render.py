@@ -21,6 +21,7 @@ from generator.exports import last_updated, render_ical, render_json, render_sea
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.pages import KIND_TITLES, Page, all_tags, plan_pages, timeline_is_split, timeline_path
+from generator.pieces import PieceStore
 
 
 def _theme_dir() -> Path:
@@ -62,9 +63,7 @@ class Renderer:
         self.config = config
         self.timeline = timeline
         self.markup = MarkupRenderer(config.raw_html, markdown_cache)
-        self._fragments: dict[tuple[str, str], Markup] = {}
-        self.fragments: dict[str, str] | None = None  # per-event export pieces, set by the build cache
-        self.full_digests: dict[str, str] | None = None
+        self.pieces = PieceStore()  # replaced by the build cache's (see generator.build)
         self._split = timeline_is_split(timeline)
         self.template_dirs = [config.templates_path, THEME_DIR]
         self.env = jinja2.Environment(
@@ -117,22 +116,18 @@ class Renderer:
         """The link to the event on the timeline (its year's page when the timeline is split)."""
         return self.url(timeline_path(event, self._split))
 
-    def _fragment(self, template: str, event: Event) -> Markup:
-        """A per-event partial, rendered once and reused by every page that lists the event."""
-        key = (template, event.id)
-        html = self._fragments.get(key)
-        if html is None:
-            rendered = self.env.get_template(template).render(event=event)
-            html = self._fragments[key] = Markup(rendered)  # noqa: S704 (autoescaped by Jinja)
-        return html
+    def _fragment(self, kind: str, template: str, event: Event) -> Markup:
+        """A per-event partial of what lists show, rendered once and reused by every page listing it."""
+        html = self.pieces.get(kind, event, False, lambda: self.env.get_template(template).render(event=event))
+        return Markup(html)  # noqa: S704 (autoescaped by Jinja)
 
     def card(self, event: Event) -> Markup:
         """The event's full card (partials/event_card.html), as on the timeline."""
-        return self._fragment("partials/event_card.html", event)
+        return self._fragment("card", "partials/event_card.html", event)
 
     def row(self, event: Event) -> Markup:
         """The event's compact entry (partials/event_row.html), as on actor, tag and other lists."""
-        return self._fragment("partials/event_row.html", event)
+        return self._fragment("row", "partials/event_row.html", event)
 
     def _problem_from(self, exc: Exception) -> Problem:
         """Locate a template exception at its template file and line."""
@@ -191,10 +186,10 @@ class Renderer:
         return [
             ("sitemap.xml", "pages", lambda: self.render_template("sitemap.xml", "sitemap.xml", {"paths": html_paths})),
             ("feed.xml", "listed", lambda: self.render_template("feed.xml", "feed.xml", {})),
-            ("events.ics", "listed", lambda: render_ical(self.config, self.timeline)),
-            ("events.json", "full", lambda: render_json(self.config, self.timeline, self.markup,
-                                                        self.fragments, self.full_digests)),
-            ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup)),
+            ("events.ics", "listed", lambda: render_ical(self.config, self.timeline, self.pieces)),
+            ("events.json", "full", lambda: render_json(self.config, self.timeline, self.markup, self.pieces)),
+            ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup,
+                                                                    self.pieces)),
             ("search.json", "listed", lambda: render_search_index(
                 self.timeline, lambda event: timeline_path(event, self._split).split("#")[0])),
         ]

@@ -28,15 +28,15 @@ PORT_ATTEMPTS = 20
 
 
 def fingerprint(folder: Path, cache: BuildCache) -> dict[str, str]:
-    """A digest per output file: the cache's fingerprint for pages, a content hash for the rest.
+    """A digest per output file: the cache's fingerprint for pages and exports, a content hash for the rest.
 
-    Everything that is not a page lives at the top of the output or under static/, so only
-    those are read; the pages' fingerprints change whenever what they were rendered from does.
+    Everything else lives at the top of the output or under static/, so only those are read; the
+    fingerprints change whenever what a file was rendered from does.
     """
     digests = {path: fingerprint for path, (fingerprint, _) in cache.pages.items()}
     others = [*folder.glob("*"), *folder.glob("static/**/*")]
     for path in sorted(others):
-        if path.is_file():
+        if path.is_file() and path.relative_to(folder).as_posix() not in digests:
             content = hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
             digests[path.relative_to(folder).as_posix()] = content
     return digests

@@ -13,6 +13,8 @@ from test_output import snapshot
 from conftest import write_files
 from generator.build import build_project
 from generator.cache import cache_file
+from generator.model import Timeline
+from generator.pages import Page, plan_pages
 
 
 @pytest.fixture
@@ -34,6 +36,26 @@ def some_event(project: Path, index: int = 50) -> Path:
 def edit_body(project: Path) -> None:
     event = some_event(project)
     event.write_text(event.read_text().replace("body: ", "body: Edited. ", 1))
+
+
+def edit_title(project: Path, index: int = 50) -> None:
+    event = some_event(project, index)
+    lines = [(f"title: Edited title {index}" if line.startswith("title:") else line)
+             for line in event.read_text().splitlines()]
+    event.write_text("\n".join(lines) + "\n")
+
+
+def edit_latest_title(project: Path) -> None:
+    """The timeline's newest event, shown on the home page as the latest."""
+    edit_title(project, -1)
+
+
+def edit_related_title(project: Path) -> None:
+    """An event that another event lists as related: that other event's page shows the new title."""
+    files = sorted((project / "content/events").glob("*.yaml"))
+    texts = {p.stem: p.read_text() for p in files}
+    index = next(i for i, p in enumerate(files) if any(f"related: [{p.stem}" in t for t in texts.values()))
+    edit_title(project, index)
 
 
 def edit_date(project: Path) -> None:
@@ -123,7 +145,8 @@ def test_failed_build_leaves_cache_and_site_usable(project: Path) -> None:
     assert build_project(project, use_cache=True).rendered == 0
 
 
-@pytest.mark.parametrize("change", [edit_body, edit_date, delete_event, rename_event, edit_template])
+@pytest.mark.parametrize("change", [edit_body, edit_title, edit_latest_title, edit_related_title, edit_date,
+                                    delete_event, rename_event, edit_template])
 def test_in_place_preview_build_matches_a_clean_build(project: Path, change: Callable[[Path], None]) -> None:
     """serve's mode: only changed files are staged and moved into the private output."""
     from generator.build import build_site
@@ -138,3 +161,31 @@ def test_in_place_preview_build_matches_a_clean_build(project: Path, change: Cal
     result = build_site(config, cache=cache, in_place=True)
     assert result.rendered < result.pages or change is edit_template
     assert snapshot(project / "preview") == clean_build(project)
+
+
+def test_successive_preview_builds_reuse_the_plan_and_match_clean_builds(project: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve keeps its plan in memory between saves (generator.planning); each result must still be exact."""
+    from generator import render
+    from generator.build import build_site
+    from generator.cache import BuildCache
+    from generator.config import load_config
+
+    plans: list[int] = []
+
+    def counting_plan(timeline: Timeline) -> list[Page]:
+        plans.append(1)
+        return plan_pages(timeline)
+
+    monkeypatch.setattr(render, "plan_pages", counting_plan)
+    cache = BuildCache()
+    config = load_config(project).with_overrides(output_dir="preview")
+    build_site(config, cache=cache, in_place=True)
+    changes = [(edit_title, 0), (edit_body, 0), (edit_related_title, 0), (edit_date, 1), (edit_latest_title, 0)]
+    for step, (change, replans) in enumerate(changes):
+        plans.clear()
+        change(project)
+        result = build_site(config, cache=cache, in_place=True)
+        assert len(plans) == replans, step  # a date edit changes the timeline's shape; the others do not
+        assert 0 < result.rendered < result.pages, step
+        assert snapshot(project / "preview") == clean_build(project), step
