@@ -213,6 +213,18 @@ class _Drafter:
         return Draft(stem, fields, tuple(comments), expression, proposed)
 
 
+def time_expressions(article: Article, today: date) -> tuple[Publication, list[TimeExpression]]:
+    """The article's publication date (given or inferred) and every time expression, resolved."""
+    text, sentences = article.text, list(article.sentences)
+    mentions = find_mentions(text[article.body_start:], article.body_start)
+    if article.published is not None:
+        publication = Publication(day_value(article.published), article.published,
+                                  article.published_how)
+    else:
+        publication = infer_publication(mentions, text, sentences, today)
+    return publication, resolve_mentions(mentions, text, sentences, publication)
+
+
 def _primary(expressions: list[TimeExpression]) -> TimeExpression | None:
     dated = [e for e in expressions if e.value]
     specific = [e for e in dated if e.kind != "present"]
@@ -243,14 +255,8 @@ def extract_article(config: SiteConfig, path: Path, *, published: date | None = 
     article = read_article(path, published)
     registries = _load_registries(config)
     text = article.text
-    mentions = find_mentions(text[article.body_start:], article.body_start)
     sentences = list(article.sentences)
-    if article.published is not None:
-        publication = Publication(day_value(article.published), article.published,
-                                  article.published_how)
-    else:
-        publication = infer_publication(mentions, text, sentences, today or date.today())
-    expressions = resolve_mentions(mentions, text, sentences, publication)
+    publication, expressions = time_expressions(article, today or date.today())
     result = ExtractResult("", publication, expressions)
     result.article = _article_name(config, article, result.warnings)
     out = out_dir if out_dir is not None else config.content_path / "drafts"
