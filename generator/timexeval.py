@@ -10,6 +10,7 @@ recall and F1; value accuracy (share of relaxed matches whose EDTF value is righ
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,7 @@ def load_gold(path: Path) -> GoldArticle:
             raise ExtractError(f"{path}: timex {n} '{timex.text}': {exc}") from None
         timexes.append(timex)
     ordered = sorted(timexes, key=lambda t: t.start)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         if b.start < a.end:
             raise ExtractError(f"{path}: timexes '{a.text}' and '{b.text}' overlap")
     return GoldArticle(path.stem, path, article_path, split, published, tuple(ordered))
@@ -197,19 +198,18 @@ def _row(name: str, score: Score) -> str:
     return f"{name:<28} {score.gold:>4} {score.system:>4} {cells}"
 
 
-def format_report(results: list[ArticleResult], errors: bool = False) -> str:
-    """A TempEval-3-style table: per article, per split and overall."""
+def format_report(results: list[ArticleResult], errors: bool = False, split: str | None = None) -> str:
+    """A TempEval-3-style table: per article (of `split`, or all), per split and overall."""
     header = (f"{'article':<28} {'gold':>4} {'sys':>4} {'str-P':>6} {'str-R':>6} {'str-F1':>6} "
               f"{'rel-P':>6} {'rel-R':>6} {'rel-F1':>6} {'valAcc':>6} {'val-F1':>6}")
     lines = [header, "-" * len(header)]
-    for split in SPLITS:
-        chosen = [r for r in results if r.gold.split == split]
-        for result in chosen:
-            lines.append(_row(f"{result.gold.name} ({split})", result.score))
+    for name in (split,) if split else SPLITS:
+        for result in (r for r in results if r.gold.split == name):
+            lines.append(_row(f"{result.gold.name} ({name})", result.score))
             if errors:
                 lines.extend(f"    {error}" for error in result.errors)
     lines.append("-" * len(header))
-    for split in SPLITS:
-        lines.append(_row(f"total {split}", total(results, split)))
+    for name in SPLITS:
+        lines.append(_row(f"total {name}", total(results, name)))
     lines.append(_row("total all", total(results)))
     return "\n".join(lines)

@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=ARTICLES,
                         help="folder of gold *.yaml files (default: the annotated articles)")
     parser.add_argument("--errors", action="store_true", help="list what went wrong per article")
+    parser.add_argument("--split", choices=("dev", "test"),
+                        help="only list the articles of this split (the totals always show both)")
     parser.add_argument("--check", action="store_true",
                         help="only check that every gold offset slices its text, then stop")
     args = parser.parse_args(argv)
@@ -27,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(golds)} gold files, {sum(len(g.timexes) for g in golds)} time expressions: "
                   "every offset matches its text")
             return 0
-        print(format_report(evaluate(args.folder), errors=args.errors))
+        print(format_report(evaluate(args.folder), errors=args.errors, split=args.split))
     except SiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
