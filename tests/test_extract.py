@@ -13,6 +13,7 @@ from generator.cli import main
 from generator.config import SiteConfig, load_config
 from generator.content import load_content
 from generator.extract import ExtractResult, extract_article
+from generator.timeresolve import TimeExpression
 
 FIXTURE = Path(__file__).parent / "sites" / "seed"
 REPO_EVENTS = Path(__file__).parents[1] / "content" / "events"
