@@ -94,7 +94,7 @@ def _report(result: ExtractResult) -> None:
     verbs = {"written": "wrote", "already-extracted": "already extracted in",
              "new-source": "new source for existing event"}
     for d in result.drafts:
-        click.echo(f"  {d.expression.text!r}: {verbs.get(d.outcome, d.outcome)} {d.target}")
+        click.echo(f"  {d.label}: {verbs.get(d.outcome, d.outcome)} {d.target}")
         if d.outcome == "new-source":
             source = (d.fields["sources"] or [{"outlet": "?"}])[0]
             via = " via " + ", ".join(source["via"]) if source.get("via") else ""

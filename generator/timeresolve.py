@@ -9,19 +9,31 @@ the year), and the publication day is taken to be the latest past day the articl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from generator.timex import WEEKDAYS, Mention
 
-_FUTURE = re.compile(
-    r"\b(?:will|would|shall|plans?\s+to|planned|planning|intends?\s+to|intend|scheduled|"
-    r"expected\s+to|(?:is|are)\s+(?:set\s+)?to|going\s+to|takes?\s+place|upcoming|to\s+be\s+held)\b",
-    re.IGNORECASE)
+_FUTURE_WORDS = (
+    r"will|would|shall|plans?\s+to|planned|planning|intends?\s+to|intend|scheduled|"
+    r"expected\s+to|(?:is|are)\s+(?:set\s+)?to|going\s+to|takes?\s+place|upcoming|to\s+be\s+held|"
+    r"opens|begins|starts|closes|resumes")
+_FUTURE = re.compile(rf"\b(?:{_FUTURE_WORDS})\b", re.IGNORECASE)
+# Past tense: common irregular verbs, and any other word in -ed that is not a future cue or one of
+# the adjectives in -ed that news text uses before nouns.
 _PAST = re.compile(
-    r"\b(?:had|has|have|was|were|did|said|told|reported|announced|claimed|stated|added|"
-    r"travell?ed|visited|met|held|went|came|took|invited|signed|agreed|ago|previously)\b",
+    r"\b(?:had|has|have|was|were|did|said|told|met|held|went|came|took|fell|rose|won|lost|began|"
+    r"left|spent|made|found|gave|sent|brought|saw|became|broke|ran|wrote|spoke|led|fled|struck|"
+    r"ago|previously|(?P<ed>(?!(?:expected|scheduled|planned|proposed|needed|advanced|based|armed|"
+    r"united|sanctioned|limited|detailed|related|concerned|interested|powered)\b)[a-z]{2,}ed))\b",
     re.IGNORECASE)
+# An -ed word after these is a participle or an adjective ("would stay closed", "will be
+# presented", "a revised budget"), which says nothing about the tense.
+_NOT_PAST_AFTER = re.compile(
+    r"\b(?:be|been|being|is|are|am|was|were|stay|stays|remain|remains|get|gets|would|will|to|a|an|"
+    r"the|its|their|his|her|our|this|that|these|those|newly)\s+$", re.IGNORECASE)
+_REPORTING = re.compile(r"\b(?:said|told|reported|announced|stated|added|wrote|claimed)\b",
+                        re.IGNORECASE)
 SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 
@@ -69,6 +81,8 @@ def direction_of(text: str, start: int, end: int, sentence: tuple[int, int]) -> 
         for match in regex.finditer(text, left, right):
             s, e = match.start(), match.end()
             if s < end and e > start:
+                continue
+            if name == "past" and match["ed"] and _NOT_PAST_AFTER.search(text, left, s):
                 continue
             distance = start - e if e <= start else s - end
             if best is None or distance < best[0]:
@@ -197,6 +211,19 @@ class Resolver:
     def _year(self, m: Mention, direction: str) -> tuple[str | None, str]:
         return f"{m.year:04d}", ""
 
+    def _yearrange(self, m: Mention, direction: str) -> tuple[str | None, str]:
+        return f"{m.year:04d}/{m.end_year:04d}", ""
+
+    def _yearpart(self, m: Mention, direction: str) -> tuple[str | None, str]:
+        year = m.year
+        if year is None:
+            if self.ref is None and self.year is None:
+                return None, "no year: give --published YYYY-MM-DD"
+            year = (self.ref.year if self.ref else self.year or 0) + m.amount
+        first = {"early": 1, "mid": 5, "late": 9}[m.part]
+        return (f"{year:04d}-{first:02d}~/{year:04d}-{first + 3:02d}~",
+                f"approximate: {m.part} {year} taken as a third of the year")
+
     def _weekday(self, m: Mention, direction: str) -> tuple[str | None, str]:
         if self.ref is None or m.weekday is None:
             return None, "a weekday needs a publication date: give --published YYYY-MM-DD"
@@ -233,7 +260,7 @@ class Resolver:
         return None, "needs a publication date: give --published YYYY-MM-DD"
 
 
-def _sentence(sentences: list[tuple[int, int]], m: Mention) -> tuple[int, int]:
+def _sentence(sentences: list[tuple[int, int]], m: Mention | TimeExpression) -> tuple[int, int]:
     for span in sentences:
         if span[0] <= m.start < span[1]:
             return span
@@ -281,6 +308,38 @@ def infer_publication(mentions: list[Mention], text: str, sentences: list[tuple[
                        f"mentions is '{latest[1]}', so it was published on or after {latest[0]}")
 
 
+_YEARLESS = ("date", "range", "month", "part")
+_YEAR_NAMING = ("date", "range", "month", "part", "season", "yearpart")
+
+
+def _narrative_year(m: Mention, mentions: list[Mention], span: tuple[int, int]) -> int | None:
+    """The year an earlier expression in the same sentence names ('the summer of 2021, ... 14 July')."""
+    if m.kind not in _YEARLESS or m.year is not None:
+        return None
+    years = {o.year for o in mentions if o is not m and o.kind in _YEAR_NAMING and o.year
+             and span[0] <= o.start < m.start}
+    return years.pop() if len(years) == 1 else None
+
+
+def _quoted(text: str, span: tuple[int, int], offset: int) -> bool:
+    before = text[span[0]:offset]
+    return before.count("\u201c") > before.count("\u201d") or before.count('"') % 2 == 1
+
+
+def _statement_time(e: TimeExpression, found: list[TimeExpression], text: str,
+                    span: tuple[int, int]) -> TimeExpression:
+    """'currently' in what someone said on a given day is that day, not the publication date."""
+    if e.kind != "present" or not _REPORTING.search(text, *span):
+        return e
+    for other in found:
+        if (other is not e and span[0] <= other.start < span[1] and other.value
+                and re.fullmatch(r"\d{4}-\d{2}-\d{2}", other.value) and other.direction == "past"
+                and not _quoted(text, span, other.start)):
+            return TimeExpression(e.text, e.start, e.end, other.value, e.kind, e.direction,
+                                  f"the time of the statement ('{other.text}')")
+    return e
+
+
 def resolve_mentions(mentions: list[Mention], text: str, sentences: list[tuple[int, int]],
                      publication: Publication) -> list[TimeExpression]:
     """Every mention with its EDTF value, resolved against the publication date."""
@@ -288,7 +347,13 @@ def resolve_mentions(mentions: list[Mention], text: str, sentences: list[tuple[i
     resolver = Resolver(publication.day, year)
     found = []
     for m in mentions:
-        direction = m.shift or direction_of(text, m.start, m.end, _sentence(sentences, m))
-        value, note = resolver.resolve(m, direction)
+        span = _sentence(sentences, m)
+        direction = m.shift or direction_of(text, m.start, m.end, span)
+        narrative = _narrative_year(m, mentions, span)
+        if narrative is not None and narrative != year:
+            value, note = resolver.resolve(replace(m, year=narrative), direction)
+            note = f"year {narrative} from the same sentence" + (f"; {note}" if note else "")
+        else:
+            value, note = resolver.resolve(m, direction)
         found.append(TimeExpression(m.text, m.start, m.end, value, m.kind, direction, note))
-    return found
+    return [_statement_time(e, found, text, _sentence(sentences, e)) for e in found]

@@ -43,7 +43,8 @@ class Mention:
     text: str
     start: int
     end: int
-    kind: str  # date, range, month, part, season, year, weekday, relative, present
+    kind: str  # date, range, month, part, season, year, yearpart, yearrange, weekday,
+    #   relative, present
     year: int | None = None
     month: int | None = None
     day: int | None = None
@@ -137,6 +138,30 @@ def _part_of_month(m: re.Match[str]) -> dict[str, object] | None:
     return {"kind": "part", "part": part, "month": _month(m["m"]), "year": _year(m["y"])}
 
 
+@_pattern(r"(?P<part>(?i:early|mid|late|(?:the\s+)?(?:beginning|middle|start|end)\s+of))[\s-]+"
+          rf"(?:(?P<y>{_YEAR})|(?P<rel>(?i:next|last|this))\s+(?i:year))\b")
+def _part_of_year(m: re.Match[str]) -> dict[str, object] | None:
+    word = m["part"].casefold().split()
+    part = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}.get(
+        word[-2] if len(word) > 1 else word[0], word[0])
+    amount = {"last": -1, "next": 1}.get((m["rel"] or "").casefold(), 0)
+    return {"kind": "yearpart", "part": part, "year": _year(m["y"]), "amount": amount,
+            "shift": _shift(m["rel"])}
+
+
+@_pattern(rf"(?:(?P<intro>(?i:between|from))\s+)?(?<!\d)(?P<y>{_YEAR})"
+          rf"(?P<to>\s*[\u2013\u2014]\s*|\s+(?:and|to|until|through)\s+)(?P<y2>{_YEAR})")
+def _year_range(m: re.Match[str]) -> dict[str, object] | None:
+    connector = m["to"].strip().casefold()
+    if connector in ("and", "to", "until", "through") and not m["intro"]:
+        return None  # "in 2014 and 2017" names two years, not a range
+    if connector == "and" and m["intro"].casefold() != "between":
+        return None
+    if int(m["y2"]) <= int(m["y"]):
+        return None
+    return {"kind": "yearrange", "year": int(m["y"]), "end_year": int(m["y2"])}
+
+
 _MONTH_ONLY_CUE = re.compile(r"(?i:\b(?:in|of|since|until|by|during|before|after|from)\s+)$")
 
 
@@ -154,7 +179,8 @@ def _month_name(m: re.Match[str]) -> dict[str, object] | None:
 _SEASON_CUE = re.compile(r"(?i:\b(?:in|during|since|until|by|over|through)\s+(?:the\s+)?)$")
 
 
-@_pattern(r"(?:(?P<rel>(?i:last|next|this|past|coming))\s+)?(?:(?P<part>(?i:early|mid|late))[\s-]+)?"
+@_pattern(r"(?:(?P<the>(?i:the))\s+)?(?:(?P<rel>(?i:last|next|this|past|coming))\s+)?"
+          r"(?:(?P<part>(?i:early|mid|late))[\s-]+)?"
           r"(?P<s>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?\b")
 def _season(m: re.Match[str]) -> dict[str, object] | None:
     season = m["s"].casefold()
@@ -182,23 +208,24 @@ def _weekday_name(m: re.Match[str]) -> dict[str, object] | None:
             "amount": {"last": -1, "next": 1, "this": 0}.get(rel, 0)}
 
 
-@_pattern(r"(?P<rel>(?i:last|next|this|past|coming|previous))\s+(?P<unit>(?i:week|month|year))\b")
+@_pattern(r"(?:(?P<adv>(?i:earlier|later))\s+(?=(?i:this)\b))?(?P<rel>(?i:last|next|this|past|coming|previous))\s+"
+          r"(?P<unit>(?i:week|month|year))\b")
 def _relative_unit(m: re.Match[str]) -> dict[str, object] | None:
     rel = m["rel"].casefold()
     amount = {"this": 0, "next": 1, "coming": 1}.get(rel, -1)
     return {"kind": "relative", "unit": m["unit"].casefold(), "amount": amount,
-            "shift": _shift(rel)}
+            "shift": _shift(m["adv"] or rel)}
 
 
 @_pattern(rf"\b(?P<n>(?i:{_NUMBER}))\s+(?P<unit>(?i:{_UNIT}))\s+(?P<dir>(?i:ago|earlier|before|"
-          r"later|from now|hence))\b")
+          r"later|from now|hence))\b(?!\s+than\b)")
 def _offset(m: re.Match[str]) -> dict[str, object] | None:
     sign = -1 if m["dir"].casefold() in ("ago", "earlier", "before") else 1
     return {"kind": "relative", "unit": m["unit"].casefold().rstrip("s"),
             "amount": sign * _number(m["n"]), "shift": "past" if sign < 0 else "future"}
 
 
-@_pattern(rf"\b(?i:in|within)\s+(?P<n>(?i:{_NUMBER}))\s+(?P<unit>(?i:{_UNIT}))(?!\s+(?i:ago|of))\b")
+@_pattern(rf"\b(?i:in)\s+(?P<n>(?i:{_NUMBER}))\s+(?P<unit>(?i:{_UNIT}))(?!\s+(?i:ago|of))\b")
 def _in_offset(m: re.Match[str]) -> dict[str, object] | None:
     return {"kind": "relative", "unit": m["unit"].casefold().rstrip("s"),
             "amount": _number(m["n"]), "shift": "future"}

@@ -12,7 +12,7 @@ import pytest
 from generator.cli import main
 from generator.config import SiteConfig, load_config
 from generator.content import load_content
-from generator.extract import ExtractResult, extract_article, suggest_title
+from generator.extract import ExtractResult, extract_article
 from generator.timeresolve import TimeExpression
 
 FIXTURE = Path(__file__).parent / "sites" / "seed"
@@ -21,14 +21,15 @@ SEED = "seeds/000_7813d31a0f7a80f2.txt"
 TODAY = date(2026, 11, 1)
 
 # Hand-made gold list for the seed article, publication date not given: (text, EDTF value).
-# "During that visit" refers back to the July visit; "in the future" is generic and left out.
+# "During that visit" names an event, not a time, and "in the future" is generic: both are left
+# out (as in evaluation/timex/articles/01-seed-kim-putin.yaml). "currently" is in what the
+# ambassador told TASS on Saturday, so it is that Saturday.
 GOLD = [
     ("between September 10th and 13th", "2023-09-10/2023-09-13"),
     ("July", "2023-07"),
-    ("During that visit", "2023-07"),
     ("Monday, September 4th", "2023-09-04"),
     ("Earlier on Saturday", "2023-09-02"),
-    ("currently", "2023-09-04"),
+    ("currently", "2023-09-02"),
 ]
 
 
@@ -69,28 +70,49 @@ def test_seed_article_end_to_end(site: Path) -> None:
     assert values["July"] == "2023-07"
     assert values["Monday, September 4th"] == "2023-09-04"
     assert values["Earlier on Saturday"] == "2023-09-02"
-    assert values["currently"] == "2023-09-04"
+    assert values["currently"] == "2023-09-02"
     precision, recall = score(result.expressions, text)
-    print(f"seed article: precision {precision:.2f}, recall {recall:.2f}")
-    assert precision == 1.0
-    assert recall >= 5 / 6
+    assert (precision, recall) == (1.0, 1.0)
 
-    drafts = {d.fields["date"]: d for d in result.drafts}
-    assert set(drafts) == {"2023-09-10/2023-09-13", "2023-07", "2023-09-04", "2023-09-02"}
+    by_date = {d.fields["date"]: d for d in result.drafts if d.dated_by != "publication"}
+    assert set(by_date) == {"2023-09-10/2023-09-13", "2023-07", "2023-07?", "2023-09-04",
+                            "2023-09-02"}
+    as_of = [d for d in result.drafts if d.dated_by == "publication"]
+    assert [d.fields["date"] for d in as_of] == ["2023-09-04~"] * 3
+    assert len(result.drafts) == 8
     assert all(d.outcome == "written" for d in result.drafts)
-    meeting = drafts["2023-09-10/2023-09-13"]
+    meeting = by_date["2023-09-10/2023-09-13"]
     assert meeting.fields["status"] == "planned"
     assert meeting.fields["places"] == ["far-eastern-federal-university", "vladivostok"]
     assert "Moskow" in meeting.proposed and "Eastern Economic Forum" in meeting.proposed
-    assert drafts["2023-09-04"].fields["sources"][0]["outlet"] == "reuters"
-    assert drafts["2023-09-04"].fields["sources"][0]["via"] == ["interfax"]
-    assert drafts["2023-09-02"].fields["sources"][0]["outlet"] == "tass"
-    assert drafts["2023-07"].fields["sources"][0]["outlet"] == "us-officials"
-    assert "sergei-shoigu" in drafts["2023-07"].fields["actors"]
+    # "Their meeting": the actors of the sentence before ("The two men") and the one before that
+    assert meeting.fields["actors"][:2] == ["kim-jong-un", "vladimir-putin"]
+    assert meeting.fields["title"] == "Kim and Putin\u2019s meeting planned during the Eastern Economic Forum"
+    monday = by_date["2023-09-04"]
+    assert monday.fields["sources"][0]["outlet"] == "reuters"
+    assert monday.fields["sources"][0]["via"] == ["interfax"]
+    # "When asked ..., he said ..." continues Shoigu's statement: one draft over both sentences
+    assert monday.fields["derived_from"]["end"] == text.index("Reuters reported.") + len("Reuters reported.")
+    assert monday.fields["title"] == "Sergei Shoigu: \u201cWhy not, these are our neighbors\u201d"
+    assert by_date["2023-09-02"].fields["sources"][0]["outlet"] == "tass"
+    assert by_date["2023-09-02"].fields["title"].startswith("Alexander Matsegora tells TASS")
+    july = by_date["2023-07"]
+    assert july.fields["sources"][0]["outlet"] == "us-officials"
+    assert "sergei-shoigu" in july.fields["actors"]
+    assert july.fields["title"] == "Russian Defense Minister Sergei Shoygu travels to North Korea"
+    invitation = by_date["2023-07?"]  # "During that visit": the visit's date, uncertain
+    assert invitation.dated_by == "reference" and invitation.expression is None
+    assert invitation.fields["actors"] == ["kim-jong-un", "vladimir-putin"]
+    nyt = as_of[0]  # undated, attributed: as of the (inferred) publication date, as reported
+    assert nyt.fields["status"] == "reported"
+    assert nyt.fields["sources"][0]["outlet"] == "new-york-times"
+    assert nyt.fields["derived_from"] == {"article": SEED, "start": 0, "end": 310}  # with "The two men"
+    assert any("publication date" in c for c in nyt.comments)
     for d in result.drafts:
         derived = d.fields["derived_from"]
-        assert text[derived["start"]:derived["end"]] == d.fields["summary"]
-        assert d.expression.text in d.fields["summary"]
+        assert " ".join(text[derived["start"]:derived["end"]].split()) == d.fields["summary"]
+        assert d.expression is None or d.expression.text in d.fields["summary"]
+        assert len(d.fields["title"].split()) <= 16
 
 
 def test_drafts_build_when_moved_into_events(site: Path) -> None:
@@ -101,7 +123,7 @@ def test_drafts_build_when_moved_into_events(site: Path) -> None:
         assert path.read_text(encoding="utf-8").startswith("# date: ")
         shutil.move(path, site / "content" / "events" / path.name)
     timeline = load_content(load_config(site))
-    assert len(timeline.events) == 4
+    assert len(timeline.events) == 8
     assert {e.status for e in timeline.events} == {"planned", "reported"}
     derived = timeline.events[0].derived_from[0]
     assert derived.article == SEED and derived.excerpt
@@ -111,16 +133,16 @@ def test_second_run_writes_nothing(site: Path) -> None:
     first = run(site, SEED)
     before = sorted((site / "content" / "drafts").iterdir())
     second = run(site, SEED)
-    assert len(before) == len(first.drafts) == 4
+    assert len(before) == len(first.drafts) == 8
     assert sorted((site / "content" / "drafts").iterdir()) == before
-    assert [d.outcome for d in second.drafts] == ["already-extracted"] * 4
+    assert [d.outcome for d in second.drafts] == ["already-extracted"] * 8
 
 
 def test_hand_written_events_count_as_already_extracted(site: Path) -> None:
     for path in REPO_EVENTS.glob("*.yaml"):
         shutil.copy(path, site / "content" / "events")
     result = run(site, SEED)
-    assert [d.outcome for d in result.drafts] == ["already-extracted"] * 4
+    assert [d.outcome for d in result.drafts] == ["already-extracted"] * 8
     assert not (site / "content" / "drafts").exists()
 
 
@@ -182,11 +204,13 @@ def test_json_output(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert data["publication"] == {"value": "2023-09-05", "how": "given with --published"}
     text = (site / SEED).read_text(encoding="utf-8")
     found = {(e["text"], e["value"]) for e in data["time_expressions"]}
-    assert ("currently", "2023-09-05") in found
+    assert ("currently", "2023-09-02") in found
     assert ("Earlier on Saturday", "2023-09-02") in found
     assert all(text[e["start"]:e["end"]] == e["text"] for e in data["time_expressions"])
-    assert len(data["drafts"]) == 4 and all(d["outcome"] == "written" for d in data["drafts"])
-    assert len(list((site / "out").iterdir())) == 4
+    assert len(data["drafts"]) == 8 and all(d["outcome"] == "written" for d in data["drafts"])
+    assert {d["dated_by"] for d in data["drafts"]} == {"text", "reference", "publication"}
+    assert [d["date"] for d in data["drafts"] if d["dated_by"] == "publication"] == ["2023-09-05~"] * 3
+    assert len(list((site / "out").iterdir())) == 8
 
 
 def test_no_year_article_reports_instead_of_guessing(site: Path,
@@ -218,11 +242,11 @@ def test_contradicting_weekday_is_warned(site: Path, capsys: pytest.CaptureFixtu
 def test_existing_file_is_never_overwritten(site: Path) -> None:
     drafts = site / "content" / "drafts"
     drafts.mkdir()
-    taken = drafts / "2023-09-02-political-relations-between-russia-and-north.yaml"
+    taken = drafts / "2023-09-02-alexander-matsegora-tells-tass-political-relations.yaml"
     taken.write_text("# someone else's notes\n", encoding="utf-8")
     result = run(site, SEED)
     assert taken.read_text(encoding="utf-8") == "# someone else's notes\n"
-    assert any(d.target.endswith("north-2.yaml") for d in result.drafts)
+    assert any(d.target.endswith("relations-2.yaml") for d in result.drafts)
 
 
 def test_bad_front_matter_is_an_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -235,12 +259,3 @@ def test_bad_front_matter_is_an_error(site: Path, capsys: pytest.CaptureFixture[
 def test_bad_published_option_is_an_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["-C", str(site), "extract", str(site / SEED), "--published", "5/9/2023"]) == 1
     assert "YYYY-MM-DD" in capsys.readouterr().err
-
-
-def test_suggested_title_drops_lead_in_and_date() -> None:
-    sentence = ("Earlier, the U.S. reported that Russian Defense Minister Sergei Shoygu had "
-                "traveled to North Korea in July to lay the groundwork.")
-    start = sentence.index("July")
-    title = suggest_title(sentence, TimeExpression("July", start, start + 4, "2023-07", "month"), 0)
-    assert title == ("Russian Defense Minister Sergei Shoygu had traveled to North Korea to lay "
-                     "the groundwork")

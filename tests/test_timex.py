@@ -65,7 +65,16 @@ def only(text: str, published: date | None = PUBLISHED) -> tuple[str, str | None
     ("It happened in late February 2024.", "late February 2024", "2024-02-21~/2024-02-29~"),
     ("The talks collapsed last summer.", "last summer", "2023-06/2023-08"),
     ("The plant will reopen next spring.", "next spring", "2024-03/2024-05"),
-    ("Fighting resumed in the summer of 2021.", "summer of 2021", "2021-06/2021-08"),
+    ("Fighting resumed in the summer of 2021.", "the summer of 2021", "2021-06/2021-08"),
+    ("Reconstruction will start in the spring.", "the spring", "2024-03/2024-05"),
+    # parts of years and ranges of years
+    ("The lander will launch in early 2027.", "early 2027", "2027-01~/2027-04~"),
+    ("It must finish by late 2025.", "late 2025", "2025-09~/2025-12~"),
+    ("It will take until the end of next year.", "the end of next year", "2024-09~/2024-12~"),
+    ("He moved the money between 2014 and 2017.", "between 2014 and 2017", "2014/2017"),
+    ("The war lasted from 1914 to 1918.", "from 1914 to 1918", "1914/1918"),
+    ("Sentencing is expected later this month.", "later this month", "2023-09"),
+    ("A supplier failed tests earlier this month.", "earlier this month", "2023-09"),
     # weekdays and relative expressions against Tuesday 5 September 2023
     ("Earlier on Saturday, he spoke.", "Earlier on Saturday", "2023-09-02"),
     ("He said on Monday that talks went well.", "Monday", "2023-09-04"),
@@ -79,6 +88,11 @@ def only(text: str, published: date | None = PUBLISHED) -> tuple[str, str | None
     ("Inspectors will return in two weeks.", "in two weeks", "2023-09-19~"),
     ("He left yesterday.", "yesterday", "2023-09-04"),
     ("Relations are currently good.", "currently", "2023-09-05"),
+    # tense: participles and adjectives in -ed say nothing; scheduling verbs point ahead
+    ("He said schools would stay closed until Wednesday.", "Wednesday", "2023-09-06"),
+    ("A revised budget will be presented in September.", "September", "2023-09"),
+    ("The court annulled the election on Friday.", "Friday", "2023-09-01"),
+    ("A public consultation opens on Monday.", "Monday", "2023-09-11"),
 ])
 def test_pattern(text: str, span: str, value: str) -> None:
     assert only(text) == (span, value)
@@ -90,8 +104,28 @@ def test_offsets_slice_the_text() -> None:
         assert text[found.start:found.end] == found.text
 
 
+def test_narrative_year_from_an_earlier_expression_in_the_sentence() -> None:
+    found = resolve("It was last held in the summer of 2021, when storms closed it on 14 July.")
+    assert [(e.text, e.value) for e in found] == [("the summer of 2021", "2021-06/2021-08"),
+                                                  ("14 July", "2021-07-14")]
+    assert "2021 from the same sentence" in found[1].note
+    later = resolve("Voters will return on February 9 after the December 2022 vote was annulled.")
+    assert later[0].value == "2024-02-09"  # a year named *after* the date does not anchor it
+
+
+def test_currently_in_a_dated_statement_is_the_time_of_the_statement() -> None:
+    found = resolve("Earlier on Saturday, the ambassador told TASS that relations were currently "
+                    "\u201con the rise.\u201d")
+    assert [e.value for e in found] == ["2023-09-02", "2023-09-02"]
+    assert "time of the statement" in found[1].note
+    quoted = resolve('"We currently have more volunteers than at any time since 2019," she said.')
+    assert quoted[0].value == "2023-09-05" and quoted[0].note == "the publication date"
+
+
 @pytest.mark.parametrize("text", [
     "The two men met at 13th Street.",  # a bare ordinal is never a year
+    "It will launch two years later than planned.",
+    "The defence would appeal within 30 days.",
     "Between the 10th and the 13th they argued.",
     "The satellites will be launched.",
     "You may go now, she said.",

@@ -1,0 +1,1 @@
+"""Evaluation sets for the extractor (data and the commands that score it)."""

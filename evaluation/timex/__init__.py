@@ -1,0 +1,1 @@
+"""Annotated articles for scoring the time-expression extractor: see README.md."""
