@@ -15,7 +15,9 @@ from watchdog.observers.polling import PollingObserver
 
 from generator.config import CONFIG_FILE, SiteConfig
 
-DEBOUNCE_SECONDS = 0.1
+DEBOUNCE_SECONDS = 0.1  # quiet time after a change before rebuilding
+SETTLE_SECONDS = 0.025  # shorter, after a change that completes a save (see ChangeBatcher.add)
+COMPLETING_EVENTS = ("closed", "moved", "deleted")
 _IGNORED_NAMES = {".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "4913", ".DS_Store"}
 _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", ".bak", ".orig", "~", ".part", ".crdownload")
 
@@ -56,22 +58,27 @@ def classify(path: Path, config: SiteConfig) -> ChangeKind | None:
 
 
 class ChangeBatcher:
-    """Collects changes and fires `callback` once, `delay` seconds after the last one (trailing edge)."""
+    """Collects changes and fires `callback` once, `delay` seconds after the last one (trailing edge).
+
+    A change that completes a save (the file closed after writing, renamed into place, or deleted)
+    needs only `settle` seconds of quiet: the save is over, and the short wait still gathers the
+    other files an editor or `git checkout` touches at the same moment into the same batch.
+    """
 
     def __init__(self, callback: Callable[[set[Path], ChangeKind], None], delay: float = DEBOUNCE_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.callback, self.delay, self.clock = callback, delay, clock
+                 clock: Callable[[], float] = time.monotonic, settle: float = SETTLE_SECONDS) -> None:
+        self.callback, self.delay, self.clock, self.settle = callback, delay, clock, settle
         self._lock = threading.Lock()
         self._paths: set[Path] = set()
         self._kind: ChangeKind | None = None
         self._deadline = 0.0
 
-    def add(self, path: Path, kind: ChangeKind) -> None:
-        """Record one change and push the deadline back."""
+    def add(self, path: Path, kind: ChangeKind, completes: bool = False) -> None:
+        """Record one change and set the deadline: `delay` from now, or `settle` if it `completes` a save."""
         with self._lock:
             self._paths.add(path)
             self._kind = kind if self._kind is None or kind.value > self._kind.value else self._kind
-            self._deadline = self.clock() + self.delay
+            self._deadline = self.clock() + (self.settle if completes else self.delay)
 
     def due(self) -> float | None:
         """Seconds until the batch fires (0 if now), or None when nothing is pending."""
@@ -105,13 +112,15 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # follows every change inside; the file's own events say what changed
         paths = [event.src_path, getattr(event, "dest_path", "")]  # a rename onto a file is an edit of it
         for raw in paths:
             if raw:
                 path = Path(raw if isinstance(raw, str) else raw.decode())
                 kind = classify(path, self.config)
                 if kind is not None:
-                    self.batcher.add(path, kind)
+                    self.batcher.add(path, kind, completes=event.event_type in COMPLETING_EVENTS)
 
 
 def start_watching(config: SiteConfig, batcher: ChangeBatcher, poll: bool = False) -> BaseObserver:

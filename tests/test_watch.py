@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,59 @@ def test_one_save_fires_once_after_the_quiet_period() -> None:
     assert batcher.due() == pytest.approx(0.1)
     clock.now = 0.1
     assert batcher.flush_if_due() and fired == [ChangeKind.CONTENT]
+
+
+def test_a_completed_save_needs_only_the_short_settle() -> None:
+    clock = FakeClock()
+    fired: list[set[Path]] = []
+    batcher = ChangeBatcher(lambda paths, kind: fired.append(paths), delay=0.1, settle=0.025, clock=clock)
+    event = Path("content/events/a.yaml")
+    batcher.add(event, ChangeKind.CONTENT)  # modified: the write may go on
+    assert batcher.due() == pytest.approx(0.1)
+    clock.now = 0.005
+    batcher.add(event, ChangeKind.CONTENT, completes=True)  # closed after writing: the save is over
+    assert batcher.due() == pytest.approx(0.025)
+    clock.now = 0.029
+    assert not batcher.flush_if_due()
+    clock.now = 0.031
+    assert batcher.flush_if_due() and fired == [{event}]
+
+
+def test_a_burst_of_completed_saves_is_still_one_batch() -> None:
+    clock = FakeClock()
+    fired: list[set[Path]] = []
+    batcher = ChangeBatcher(lambda paths, kind: fired.append(paths), delay=0.1, settle=0.025, clock=clock)
+    for step in range(30):  # git checkout writes and closes files a few milliseconds apart
+        clock.now = step * 0.004
+        batcher.add(Path(f"content/events/e{step}.yaml"), ChangeKind.CONTENT, completes=True)
+        assert not batcher.flush_if_due()
+    clock.now += 0.03
+    assert batcher.flush_if_due() and len(fired) == 1 and len(fired[0]) == 30
+
+
+def test_a_write_then_close_on_disk_is_reported_as_completing(minimal_site: Path) -> None:
+    """Through the real watcher: one save gives changes, the last of which completes it."""
+    import threading
+
+    from generator.config import load_config
+    from generator.watch import start_watching
+
+    calls: list[bool] = []
+    done = threading.Event()
+
+    class Recorder(ChangeBatcher):
+        def add(self, path: Path, kind: ChangeKind, completes: bool = False) -> None:
+            calls.append(completes)
+            if completes:
+                done.set()
+
+    observer = start_watching(load_config(minimal_site), Recorder(lambda paths, kind: None))
+    try:
+        event = next((minimal_site / "content/events").glob("*.yaml"))
+        time.sleep(0.2)  # let the observer start
+        event.write_text(event.read_text() + "\n", encoding="utf-8")
+        assert done.wait(5), calls
+    finally:
+        observer.stop()
+        observer.join()
+    assert calls[-1] is True
