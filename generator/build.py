@@ -55,7 +55,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     if cache is not None and cache.markdown_mode != config.raw_html:
         cache.markdown, cache.markdown_mode = {}, config.raw_html
     timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts,
-                            stamps=cache.stamps if cache is not None else None)
+                            stamps=cache.stamps if cache is not None else None,
+                            registry_memo=cache.registries if cache is not None else None)
     logger.info("loaded %d events", len(timeline.events))
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)

@@ -29,9 +29,10 @@ from generator.config import SiteConfig
 from generator.content import EventCache
 from generator.eventfiles import Stamp
 from generator.model import Event
+from generator.registry import Registry
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/6"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/7"  # bump whenever BuildCache changes shape
 
 
 @dataclass
@@ -42,6 +43,7 @@ class BuildCache:
     content_key: str = ""
     events: EventCache = field(default_factory=dict)
     stamps: dict[str, Stamp] = field(default_factory=dict)  # event file -> stat stamp and content key
+    registries: dict[str, Registry] = field(default_factory=dict)  # see generator.registry.load_registry
     digests: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file key -> event_digests
     markdown_mode: str = ""
     markdown: dict[tuple[str, bool], str] = field(default_factory=dict)

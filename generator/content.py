@@ -283,17 +283,19 @@ def content_key(config: SiteConfig) -> str:
 
 
 def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bool = False,
-                 stamps: dict[str, Stamp] | None = None) -> Timeline:
+                 stamps: dict[str, Stamp] | None = None, registry_memo: dict[str, Registry] | None = None) -> Timeline:
     """Load and validate the registries and every event; raise ContentError listing all problems.
 
     With `cache` (file hash -> event, see generator.cache), unchanged event files are not parsed again;
-    with `stamps` as well (see generator.eventfiles), files whose stamps are unchanged are not even read.
+    with `stamps` as well (see generator.eventfiles), files whose stamps are unchanged are not even read;
+    with `registry_memo`, unchanged registries are not parsed again.
     With `drafts`, the drafts in content/drafts/ (written by `build-site extract`) are included, marked.
     """
     problems: list[Problem] = []
     content = config.content_path
     registries = {
-        kind: load_registry(kind, content / f"{kind}.yaml", f"{config.content_dir}/{kind}.yaml", problems)
+        kind: load_registry(kind, content / f"{kind}.yaml", f"{config.content_dir}/{kind}.yaml", problems,
+                            registry_memo)
         for kind in REGISTRY_KINDS
     }
     events_dir = content / "events"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,13 +105,33 @@ def _coordinates(value: Any, pos: tuple[int, int], doc: YamlDocument,
     return None
 
 
-def load_registry(kind: str, path: Path, display: str, problems: list[Problem]) -> Registry:
-    """Load `content/<kind>.yaml` (a missing file is an empty registry), appending problems."""
-    registry = Registry(kind, display)
+def load_registry(kind: str, path: Path, display: str, problems: list[Problem],
+                  memo: dict[str, Registry] | None = None) -> Registry:
+    """Load `content/<kind>.yaml` (a missing file is an empty registry), appending problems.
+
+    With `memo`, a registry loaded without problems is remembered under a hash of its file's bytes
+    and reused while they are unchanged (the memo keeps only the registries last loaded).
+    """
     if not path.exists():
-        return registry
+        return Registry(kind, display)
+    data = path.read_bytes()
+    key = f"{kind}|{display}|" + hashlib.blake2b(data, digest_size=16).hexdigest()
+    if memo is not None and key in memo:
+        return memo[key]
+    before = len(problems)
+    registry = _parse_registry(kind, path, display, data, problems)
+    if memo is not None:
+        for old in [k for k in memo if k.startswith(f"{kind}|")]:
+            del memo[old]
+        if len(problems) == before:
+            memo[key] = registry
+    return registry
+
+
+def _parse_registry(kind: str, path: Path, display: str, data: bytes, problems: list[Problem]) -> Registry:
+    registry = Registry(kind, display)
     try:
-        doc = load_yaml(path, display)
+        doc = load_yaml(path, display, data)
     except YamlLoadError as exc:
         problems.extend(exc.problems)
         return registry

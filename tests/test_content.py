@@ -107,3 +107,32 @@ def test_place_coordinates_are_checked(minimal_site: Path) -> None:
     with pytest.raises(ContentError) as info:
         load_content(load_config(minimal_site))
     assert info.value.problems[0].message == "'coordinates' must be [latitude, longitude] in degrees"
+
+
+def test_unchanged_registries_are_reused_and_changed_ones_parsed_again(minimal_site: Path) -> None:
+    from generator.registry import Registry
+
+    memo: dict[str, Registry] = {}
+    first = load_content(load_config(minimal_site), registry_memo=memo)
+    assert len(memo) == 3
+    again = load_content(load_config(minimal_site), registry_memo=memo)
+    assert again.actors is first.actors  # the same parsed registry, not a new parse
+    actors = minimal_site / "content/actors.yaml"
+    actor_id = next(iter(first.actors))
+    actors.write_text(actors.read_text().replace(first.actors[actor_id].name, "Renamed Person", 1))
+    changed = load_content(load_config(minimal_site), registry_memo=memo)
+    assert changed.actors[actor_id].name == "Renamed Person"
+    assert changed.places is first.places
+    assert len(memo) == 3
+
+
+def test_a_registry_with_problems_is_never_remembered(minimal_site: Path) -> None:
+    from generator.registry import Registry
+
+    memo: dict[str, Registry] = {}
+    (minimal_site / "content/actors.yaml").write_text("someone: {nmae: Someone}\n", encoding="utf-8")
+    for _ in range(2):  # the second build must report the problem again, not reuse a half-read registry
+        with pytest.raises(ContentError) as info:
+            load_content(load_config(minimal_site), registry_memo=memo)
+        assert any("nmae" in problem.message for problem in info.value.problems)
+    assert not any(key.startswith("actors|") for key in memo)
