@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -265,6 +266,15 @@ def _check_related(ids: set[str], refs: list[RelatedRef], problems: list[Problem
             problems.append(make_problem(display, text, pos[0], pos[1], f"unknown related event '{related}'", hint))
 
 
+@functools.cache
+def code_digest() -> str:
+    """A hash of the generator's own code, as this process imported it (read once per process)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def content_key(config: SiteConfig) -> str:
     """A hash of everything an event's validation depends on besides its own file.
 
@@ -272,11 +282,10 @@ def content_key(config: SiteConfig) -> str:
     A cached event is reused only while this key and the event file's bytes are unchanged.
     """
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{config.root}|{config.content_dir}|{config.seeds_dir}".encode())
-    code = sorted(Path(__file__).parent.glob("*.py"))
+    digest.update(f"{config.root}|{config.content_dir}|{config.seeds_dir}|{code_digest()}".encode())
     files = [config.content_path / f"{kind}.yaml" for kind in REGISTRY_KINDS]
     seeds = sorted(config.seeds_path.rglob("*")) if config.seeds_path.is_dir() else []
-    for path in (*code, *files, *seeds):
+    for path in (*files, *seeds):
         if path.is_file():
             digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

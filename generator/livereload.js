@@ -64,6 +64,56 @@
     });
   }
 
+  // Show a rebuilt page without a full reload: fetch it and, if its stylesheets and scripts are the
+  // same, swap in its body and the rest of its head (title, metadata), keep the scroll position and
+  // run the page's scripts again. Anything else, or any failure, falls back to a reload.
+  function isAsset(node) {
+    return (node.tagName === "LINK" && /stylesheet/i.test(node.rel)) || (node.tagName === "SCRIPT" && node.src) ||
+      node.tagName === "BASE";
+  }
+  function assetKey(doc) {
+    var parts = [doc.documentElement.getAttribute("lang"), doc.documentElement.getAttribute("dir")];
+    Array.prototype.forEach.call(doc.head.children, function (node) {
+      if (isAsset(node)) parts.push(node.outerHTML);
+    });
+    return parts.join("\n");
+  }
+  function runScripts(scope) {
+    scope.querySelectorAll("script").forEach(function (old) {
+      if (old === script || (old.type && !/^(text|application)\/(java|ecma)script$|^module$/i.test(old.type))) return;
+      var fresh = document.createElement("script");
+      Array.prototype.forEach.call(old.attributes, function (a) { fresh.setAttribute(a.name, a.value); });
+      fresh.async = false;
+      fresh.textContent = old.textContent;
+      old.replaceWith(fresh);
+    });
+  }
+  function refresh() {
+    if (!window.fetch || !window.DOMParser) { location.reload(); return; }
+    fetch(location.href, {cache: "no-store", credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.text();
+    }).then(function (html) {
+      var next = new DOMParser().parseFromString(html, "text/html");
+      if (assetKey(next) !== assetKey(document)) { location.reload(); return; }
+      next.querySelectorAll("script[data-endpoint]").forEach(function (s) { s.remove(); });
+      var x = window.scrollX, y = window.scrollY;
+      Array.prototype.slice.call(document.head.children).forEach(function (node) {
+        if (!isAsset(node)) node.remove();
+      });
+      Array.prototype.slice.call(next.head.children).forEach(function (node) {
+        if (!isAsset(node)) document.head.appendChild(document.adoptNode(node));
+      });
+      var body = document.adoptNode(next.body);
+      body.appendChild(script);  // this script stays: it keeps the connection and its state
+      document.body.replaceWith(body);
+      runScripts(document.body);
+      runScripts(document.head);
+      window.scrollTo(x, y);
+      document.dispatchEvent(new CustomEvent("build-site:refreshed"));
+    }).catch(function () { location.reload(); });
+  }
+
   var handlers = {};
   handlers.state = function (data) {
     var state = JSON.parse(data);
@@ -79,8 +129,10 @@
     var change = JSON.parse(data);
     seenBuild = change.build;
     overlay([]);
-    if (change.pages.indexOf(page) !== -1 || change.pages.indexOf("*") !== -1) {
-      location.reload();
+    if (change.pages.indexOf("*") !== -1) {
+      location.reload();  // a script or other asset changed
+    } else if (change.pages.indexOf(page) !== -1) {
+      refresh();
     } else if (change.stylesheets) {
       swapStylesheets(change.build);
     }

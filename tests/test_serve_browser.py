@@ -141,7 +141,16 @@ def test_stylesheet_edit_applies_without_a_reload(preview: Preview, page: Page) 
     assert marker(page) == 1
 
 
-def test_only_changed_pages_reload(preview: Preview, browser: Browser) -> None:
+def mark_body(page: Page) -> None:
+    """Mark the page's <body>; refreshing the page's content replaces it."""
+    page.evaluate("document.body.dataset.marker = 'kept'")
+
+
+def body_marker(page: Page) -> object:
+    return page.evaluate("document.body.dataset.marker || null")
+
+
+def test_only_changed_pages_refresh_and_without_a_full_reload(preview: Preview, browser: Browser) -> None:
     context = browser.new_context()
     context.set_default_timeout(TIMEOUT_MS)
     try:
@@ -149,16 +158,38 @@ def test_only_changed_pages_reload(preview: Preview, browser: Browser) -> None:
         open_live(unchanged, preview.url + "actors/bob/")  # Bob is not in next-meeting
         open_live(changed, preview.url + "events/next-meeting/")
         count_builds(unchanged)
-        mark(unchanged)
-        mark(changed)
+        for page in (unchanged, changed):
+            mark(page)
+            mark_body(page)
         edit(preview.root / "content/events/next-meeting.yaml", "A second meeting", "A renamed meeting")
         expect(changed.locator("h1")).to_have_text("A renamed meeting", timeout=TIMEOUT_MS)
-        assert marker(changed) is None
+        assert body_marker(changed) is None  # its content was replaced...
+        assert marker(changed) == 1  # ...in place: no reload, no flash, scroll position kept
+        assert "A renamed meeting" in changed.title()
+        expect(changed.locator("script[data-connected]")).to_have_count(1)  # still listening
         unchanged.wait_for_function("window.__builds >= 1", timeout=TIMEOUT_MS)
-        unchanged.wait_for_timeout(500)  # time enough for a reload to start, had one been asked for
-        assert marker(unchanged) == 1
+        unchanged.wait_for_timeout(500)  # time enough for a refresh to start, had one been asked for
+        assert marker(unchanged) == 1 and body_marker(unchanged) == "kept"
     finally:
         context.close()
+
+
+def test_refreshed_page_runs_its_scripts_once_and_keeps_its_scroll(preview: Preview, page: Page) -> None:
+    page.set_viewport_size({"width": 800, "height": 300})
+    open_live(page, preview.url)
+    buttons = page.locator("article.event .copy-link")
+    count = page.locator("article.event").count()
+    expect(buttons).to_have_count(count)  # the theme's script adds one per event
+    page.evaluate("window.scrollTo(0, 200)")
+    mark(page)
+    edit(preview.root / "content/events/next-meeting.yaml", "A second meeting", "A renamed meeting")
+    expect(page.locator("article.event h4", has_text="A renamed meeting")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(buttons).to_have_count(count)  # run again on the new content, exactly once
+    assert marker(page) == 1
+    assert page.evaluate("window.scrollY") == 200
+    edit(preview.root / "content/events/next-meeting.yaml", "A renamed meeting", "Renamed twice")
+    expect(page.locator("article.event h4", has_text="Renamed twice")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(buttons).to_have_count(count)
 
 
 @pytest.mark.parametrize("address", ["events/new-event/", "events/new-event"])
