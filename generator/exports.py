@@ -5,6 +5,7 @@ Every value is derived from the content, never from the clock, so builds are rep
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -12,10 +13,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from generator.config import SiteConfig
-from generator.dates import DatePart
+from generator.dates import DatePart, EventDate, label_for
 from generator.markup import MarkupRenderer
 from generator.model import STATUSES, Event, Timeline
 
+SEARCH_TEXT = "search-text.json"  # the searchable words, beside search.json
 ICAL_STATUS = {"planned": "TENTATIVE", "reported": "TENTATIVE", "confirmed": "CONFIRMED",
                "disputed": "TENTATIVE", "denied": "CANCELLED", "postponed": "TENTATIVE",
                "cancelled": "CANCELLED"}
@@ -141,13 +143,32 @@ def plain_text(markdown: str) -> str:
     return " ".join(_MARKDOWN_MARKS.sub("", _MARKDOWN_LINK.sub(r"\1", markdown)).split())
 
 
-def render_search_index(timeline: Timeline, page_of: Callable[[Event], str]) -> bytes:
-    """The compact index the timeline's filter and search use, fetched only when a reader filters.
+def _search_text(event: Event, timeline: Timeline) -> str:
+    """The lowercase words a text search looks in: title, summary and sources (outlets, titles, quotes)."""
+    words = [event.title, plain_text(event.summary), *(timeline.registry("outlets")[k].name for k in event.outlets)]
+    for source in event.sources:
+        words += [source.title, source.quote]
+    return " ".join(w for w in words if w).lower()
+
+
+def render_search_text(timeline: Timeline) -> bytes:
+    """The second half of the search index: each event's searchable text, fetched only for a text search.
+
+    {"version": 2, "x": [text of event 0, text of event 1, ...]}, in the order of search.json's events.
+    """
+    document = {"version": 2, "x": [_search_text(event, timeline) for event in timeline.events]}
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
+                        label: Callable[[EventDate], str] = label_for) -> bytes:
+    """The compact index the timeline's filters use, fetched only when a reader filters; no event text.
 
     `facets` lists every actor, place, tag and outlet once as [key, name]; each event refers to them
-    by position: {"id", "p" (index into `pages`), "t" (title), "d" (date label), "s"/"e" (earliest and
-    latest ISO day), "st" (status), "a"/"pl"/"g"/"o" (actor, place, tag, outlet positions), "x"
-    (lowercase text of title, summary and sources: outlet names, titles and quotes)}.
+    by position: {"id", "p" (index into `pages`), "t" (title), "d" (date label, from `label`), "s"/"e"
+    (earliest and latest ISO day), "st" (status), "a"/"pl"/"g"/"o" (actor, place, tag, outlet positions)}.
+    `text` names the file with the words to search (render_search_text), with a digest of its content so
+    that a browser never pairs this index with the text of another build.
     """
     facets: dict[str, dict[str, list[str]]] = {kind: {} for kind in ("actors", "places", "tags", "outlets")}
     for event in timeline.events:  # only what some event names, so every option finds something
@@ -162,20 +183,16 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str]) -> 
     pages: dict[str, int] = {}
     events = []
     for event in timeline.events:
-        outlet_names = [timeline.registry("outlets")[key].name for key in event.outlets]
-        words = [event.title, plain_text(event.summary), *outlet_names]
-        for source in event.sources:
-            words += [source.title, source.quote]
         events.append({
             "id": event.id, "p": pages.setdefault(page_of(event), len(pages)), "t": event.title,
-            "d": event.date.label, "s": event.date.earliest.isoformat(), "e": event.date.latest.isoformat(),
+            "d": label(event.date), "s": event.date.earliest.isoformat(), "e": event.date.latest.isoformat(),
             "st": event.status,
             "a": [position["actors"][k] for k in event.actors], "pl": [position["places"][k] for k in event.places],
             "g": [position["tags"][t.slug] for t in event.tags], "o": [position["outlets"][k] for k in event.outlets],
-            "x": " ".join(w for w in words if w).lower(),
         })
+    digest = hashlib.blake2b(render_search_text(timeline), digest_size=6).hexdigest()
     document = {
-        "version": 1, "pages": list(pages), "statuses": list(STATUSES),
+        "version": 2, "pages": list(pages), "statuses": list(STATUSES), "text": f"{SEARCH_TEXT}?v={digest}",
         "facets": {kind: list(entries.values()) for kind, entries in facets.items()}, "events": events,
     }
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
