@@ -154,7 +154,9 @@ class Words:
 
     def month_name(self, month: int) -> str:
         """A month's name on its own, for the jump menu ('?' style mark for month 0)."""
-        return str(self.words["months_alone"][month - 1]) if month else self.t("month_unknown_short")
+        names = self.words["months_alone"]
+        assert isinstance(names, tuple)
+        return names[month - 1] if month else self.t("month_unknown_short")
 
     def script_words(self) -> dict[str, object]:
         """What static/timeline.js shows, for the page's inline JSON."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 from generator.build import build_project
 from tests.conftest import PROJECT, PagesHandler, copy_site
 from tests.test_benchmarks_synth import load_synth
+from tests.test_reader_exports import search_index
 
 FORUM = "2023-09-10-kim-putin-meeting-at-eef"
 SEED_BUDGET = 100_000  # bytes before the first event shows on the seed timeline (HTML + CSS + JS)
@@ -75,9 +75,8 @@ def applied(page: Page) -> str:
 
 
 def index_of(server: StaticServer) -> dict[str, object]:
-    """The served search index."""
-    folder = Path(server.server.RequestHandlerClass.keywords["directory"])  # type: ignore[attr-defined]
-    return json.loads((folder / "search.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    """The served search index, one dict per event."""
+    return search_index(Path(server.server.RequestHandlerClass.keywords["directory"]))  # type: ignore[attr-defined]
 
 
 def test_index_is_fetched_only_when_the_reader_filters(page: Page, seed_site: StaticServer) -> None:

@@ -71,6 +71,12 @@
     if (!loading) {
       statusLine.textContent = say("index_loading");
       loading = fetchJSON(form.dataset.index).then(function (data) {
+        var columns = data.events;  // one array per field: turn them into one object per event
+        data.events = columns.id.map(function (id, i) {
+          var event = { id: id, st: data.statuses[columns.st[i]] };
+          ["p", "t", "d", "s", "e", "a", "pl", "g", "o"].forEach(function (name) { event[name] = columns[name][i]; });
+          return event;
+        });
         index = data;
         Object.keys(FACETS).forEach(function (name) {
           var select = form.elements[name];
@@ -95,7 +101,7 @@
         if (!index) throw new Error("no index");
         return fetchJSON(new URL(index.text, new URL(form.dataset.index, location.href)).href);
       }).then(function (data) {
-        texts = data.x;
+        texts = data.x.map(function (text, i) { return index.events[i].t.toLowerCase() + " " + text; });
       }).catch(function () {
         failed();
         loadingText = null;
