@@ -41,7 +41,7 @@ OPTIONS: dict[str, Option] = {
     "labels": Option(
         dict, {},
         "Interface words to replace, as `key: words`, e.g. `latest_event: Newest ↓`; the keys are those of "
-        "templates/locales/en.yml (README, \"Language\").",
+        "templates/locales/en.yml (docs/reader.md, \"Language\").",
     ),
     "author": Option(str, "", "Who maintains the timeline (feeds name them); defaults to the title."),
     "content_dir": Option(str, "content", "Folder with events/ and the registries."),
