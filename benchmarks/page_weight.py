@@ -4,8 +4,8 @@
 
 Serves each built site with http.server on 127.0.0.1, opens its home page in Debian's Chromium and counts
 the bytes of every response received by the time the first event card is visible (and by `load`), raw and
-gzip-compressed (as a static host would send them). The search index is listed separately: it is fetched
-only when the reader filters.
+gzip-compressed (as a static host would send them). The search index is listed separately: search.json is
+fetched only when the reader filters, search-text.json only when the reader searches text.
 """
 
 from __future__ import annotations
@@ -58,13 +58,16 @@ def measure(folder: Path) -> dict[str, object]:
         server.server_close()
     index = folder / "search.json"
     raw_index = index.read_bytes() if index.is_file() else b""
+    text = folder / "search-text.json"
+    raw_text = text.read_bytes() if text.is_file() else b""
     return {
-        "site": str(folder), "events": len(json.loads(raw_index)["events"]) if raw_index else None,
+        "site": str(folder), "events": len(json.loads(raw_index)["events"]["id"]) if raw_index else None,
         "files_before_first_event": before_first_event,
         "bytes_before_first_event": sum(before_first_event.values()),
         "bytes_at_load": sum(files.values()), "gzip_bytes_at_load": sum(compressed.values()),
         "search_index_fetched_at_load": "/search.json" in files,
         "search_index_bytes": len(raw_index), "search_index_gzip_bytes": len(gzip.compress(raw_index, 6)),
+        "search_text_bytes": len(raw_text), "search_text_gzip_bytes": len(gzip.compress(raw_text, 6)),
     }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import ConfigError, Problem, SiteError
+from generator.i18n import check_words, plain_words
 from generator.yamlfile import YamlLoadError, YamlMap, load_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -31,7 +32,17 @@ OPTIONS: dict[str, Option] = {
     "title": Option(str, None, "The site's name, shown in every page header and feed. Required."),
     "description": Option(str, "", "One sentence about the timeline, for the home page and feeds."),
     "base_url": Option(str, "/", "Where the site is published, e.g. https://user.github.io/repo/."),
-    "language": Option(str, "en", "The content language as a BCP 47 tag, e.g. en, fr, ar."),
+    "language": Option(
+        str, "en",
+        "The content language as a BCP 47 tag, e.g. en, fr, ar: it sets the pages' `lang` (and `dir` for a "
+        "right-to-left language), the date labels and the interface words (en, fr, de, es and ar are built in; "
+        "any other falls back to English).",
+    ),
+    "labels": Option(
+        dict, {},
+        "Interface words to replace, as `key: words`, e.g. `latest_event: Newest ↓`; the keys are those of "
+        "templates/locales/en.yml (docs/reader.md, \"Language\").",
+    ),
     "author": Option(str, "", "Who maintains the timeline (feeds name them); defaults to the title."),
     "content_dir": Option(str, "content", "Folder with events/ and the registries."),
     "templates_dir": Option(str, "templates", "Folder whose templates override the built-in ones."),
@@ -67,6 +78,7 @@ class SiteConfig:
     output_dir: str = "site"
     raw_html: str = "sanitize"
     cname: str = ""
+    labels: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -161,8 +173,10 @@ def _validate(doc: YamlMap, display: str, problem: Any) -> tuple[dict[str, Any],
             problems.append(problem(doc.key_pos[key], f"unknown option '{key}'", hint))
             continue
         if not isinstance(value, option.kind) or isinstance(value, bool):
-            problems.append(problem(
-                doc.value_pos[key], f"'{key}' must be text", "put the value in quotes"))
+            if option.kind is dict:
+                problems.append(problem(doc.value_pos[key], f"'{key}' must be a mapping of 'key: words' lines"))
+            else:
+                problems.append(problem(doc.value_pos[key], f"'{key}' must be text", "put the value in quotes"))
             continue
         if option.choices and value not in option.choices:
             problems.append(problem(
@@ -181,6 +195,9 @@ def _validate(doc: YamlMap, display: str, problem: Any) -> tuple[dict[str, Any],
             problems.append(problem(doc.value_pos["cname"], message))
     if "language" in values and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", values["language"]):
         problems.append(problem(doc.value_pos["language"], "'language' must be a language tag such as en or pt-BR"))
+    if "labels" in values:
+        problems += check_words(values["labels"], problem)
+        values["labels"] = plain_words(values["labels"])
     return values, problems
 
 

@@ -183,43 +183,97 @@ def parse_date(text: str) -> EventDate:
     return EventDate(text, start, end, True, left == "..", right == "..")
 
 
-def _part_label(part: DatePart, with_year: bool = True, with_month: bool = True) -> str:
-    pieces = []
-    if part.day:
-        pieces.append(str(part.day))
-    if part.month and with_month:
-        pieces.append(MONTHS[part.month - 1])
-    if with_year:
-        pieces.append(str(part.year))
-    return " ".join(pieces)
+@dataclass(frozen=True)
+class DateWords:
+    """How one language writes date labels; every pattern is a str.format template.
+
+    The defaults are English (the labels `EventDate.label` gives); generator.i18n builds the others.
+    Patterns keyed `_day` apply when the date inside is exact to the day, `_month` otherwise.
+    """
+
+    months: tuple[str, ...] = MONTHS  # with a day or a year: "4 September 2023", "July 2023"
+    months_alone: tuple[str, ...] = MONTHS  # on their own, as in the month jump menu
+    day_one: str = "1"  # how the first day of a month is written ("1er" in French)
+    day_month_year: str = "{day} {month} {year}"
+    day_month: str = "{day} {month}"
+    month_year: str = "{month} {year}"
+    year: str = "{year}"
+    day_span: str = "{first}–{last}"  # days of one month: first is a day number, last a full label
+    span: str = "{start} – {end}"
+    approximate: str = "c. {date}"
+    uncertain: str = "{date} (uncertain)"
+    until_day: str = "until {date}"
+    until_month: str = "until {date}"
+    since_day: str = "since {date}"
+    since_month: str = "since {date}"
+    from_day: str = "from {date} (end unknown)"
+    from_month: str = "from {date} (end unknown)"
+    unknown_start: str = "unknown start – {date}"
+    month_unknown: str = "{year} (month unknown)"
 
 
-def _qualified(part: DatePart, text: str) -> str:
+ENGLISH = DateWords()
+
+
+def _day(part: DatePart, words: DateWords) -> str:
+    return words.day_one if part.day == 1 else str(part.day)
+
+
+def _part_label(part: DatePart, words: DateWords, with_year: bool = True) -> str:
+    year = str(part.year)
+    if part.day and part.month:
+        day, month = _day(part, words), words.months[part.month - 1]
+        if with_year:
+            return words.day_month_year.format(day=day, month=month, year=year)
+        return words.day_month.format(day=day, month=month)
+    if part.month:
+        month = words.months[part.month - 1]
+        return words.month_year.format(month=month, year=year) if with_year else month
+    return words.year.format(year=year)
+
+
+def _qualified(part: DatePart, text: str, words: DateWords) -> str:
     if part.approximate:
-        text = f"c. {text}"
+        text = words.approximate.format(date=text)
     if part.uncertain:
-        text = f"{text} (uncertain)"
+        text = words.uncertain.format(date=text)
     return text
 
 
-def label_for(value: EventDate) -> str:
-    """English label: '4 September 2023', 'c. July 2023', '10–13 September 2023', 'until …'."""
+def _full(part: DatePart, words: DateWords) -> str:
+    return _qualified(part, _part_label(part, words), words)
+
+
+def _by_precision(part: DatePart, day_pattern: str, other_pattern: str) -> str:
+    return day_pattern if part.precision == "day" else other_pattern
+
+
+def label_for(value: EventDate, words: DateWords = ENGLISH) -> str:
+    """A label in `words`' language: '4 September 2023', 'c. July 2023', '10–13 September 2023', 'until …'."""
     start, end = value.start, value.end
     if not value.is_interval:
         assert start is not None
-        return _qualified(start, _part_label(start))
+        return _full(start, words)
     if start is None:
         assert end is not None
-        word = "until" if value.open_start else "unknown start –"
-        return f"{word} {_qualified(end, _part_label(end))}"
+        if value.open_start:
+            return _by_precision(end, words.until_day, words.until_month).format(date=_full(end, words))
+        return words.unknown_start.format(date=_full(end, words))
     if end is None:
-        word = "since" if value.open_end else "from"
-        suffix = "" if value.open_end else " (end unknown)"
-        return f"{word} {_qualified(start, _part_label(start))}{suffix}"
+        if value.open_end:
+            return _by_precision(start, words.since_day, words.since_month).format(date=_full(start, words))
+        return _by_precision(start, words.from_day, words.from_month).format(date=_full(start, words))
     plain = not (start.uncertain or start.approximate or end.uncertain or end.approximate)
     if plain and start.precision == end.precision and start.year == end.year:
         if start.precision == "day" and start.month == end.month:
-            return f"{start.day}–{_part_label(end)}"
+            return words.day_span.format(first=_day(start, words), last=_part_label(end, words))
         if start.precision != "year":
-            return f"{_part_label(start, with_year=False)} – {_part_label(end)}"
-    return f"{_qualified(start, _part_label(start))} – {_qualified(end, _part_label(end))}"
+            return words.span.format(start=_part_label(start, words, with_year=False), end=_part_label(end, words))
+    return words.span.format(start=_full(start, words), end=_full(end, words))
+
+
+def month_label(year: int, month: int, words: DateWords = ENGLISH) -> str:
+    """A month heading: 'September 2023', or '2023 (month unknown)' for month 0."""
+    if not month:
+        return words.month_unknown.format(year=year)
+    return words.month_year.format(month=words.months[month - 1], year=year)

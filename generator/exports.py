@@ -5,6 +5,7 @@ Every value is derived from the content, never from the clock, so builds are rep
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -13,11 +14,12 @@ from functools import partial
 from typing import Any
 
 from generator.config import SiteConfig
-from generator.dates import DatePart
+from generator.dates import DatePart, EventDate, label_for
 from generator.markup import MarkupRenderer
 from generator.model import STATUSES, Event, Timeline
 from generator.pieces import PieceStore
 
+SEARCH_TEXT = "search-text.json"  # the searchable words, beside search.json
 ICAL_STATUS = {"planned": "TENTATIVE", "reported": "TENTATIVE", "confirmed": "CONFIRMED",
                "disputed": "TENTATIVE", "denied": "CANCELLED", "postponed": "TENTATIVE",
                "cancelled": "CANCELLED"}
@@ -147,13 +149,34 @@ def plain_text(markdown: str) -> str:
     return " ".join(_MARKDOWN_MARKS.sub("", _MARKDOWN_LINK.sub(r"\1", markdown)).split())
 
 
-def render_search_index(timeline: Timeline, page_of: Callable[[Event], str]) -> bytes:
-    """The compact index the timeline's filter and search use, fetched only when a reader filters.
+def _search_text(event: Event, timeline: Timeline) -> str:
+    """The lowercase words a text search looks in besides the title: summary and sources (outlets, titles, quotes)."""
+    words = [plain_text(event.summary), *(timeline.registry("outlets")[k].name for k in event.outlets)]
+    for source in event.sources:
+        words += [source.title, source.quote]
+    return " ".join(w for w in words if w).lower()
 
-    `facets` lists every actor, place, tag and outlet once as [key, name]; each event refers to them
-    by position: {"id", "p" (index into `pages`), "t" (title), "d" (date label), "s"/"e" (earliest and
-    latest ISO day), "st" (status), "a"/"pl"/"g"/"o" (actor, place, tag, outlet positions), "x"
-    (lowercase text of title, summary and sources: outlet names, titles and quotes)}.
+
+def render_search_text(timeline: Timeline) -> bytes:
+    """The second half of the search index: each event's searchable text, fetched only for a text search.
+
+    {"version": 2, "x": [text of event 0, text of event 1, ...]}, in the order of search.json's events;
+    the titles, also searched, are in search.json.
+    """
+    document = {"version": 2, "x": [_search_text(event, timeline) for event in timeline.events]}
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
+                        label: Callable[[EventDate], str] = label_for) -> bytes:
+    """The compact index the timeline's filters use, fetched only when a reader filters; no event text.
+
+    `facets` lists every actor, place, tag and outlet once as [key, name]. `events` is one column per
+    field, each with a value per event in timeline order: "id", "p" (index into `pages`), "t" (title),
+    "d" (date label, from `label`), "s"/"e" (earliest and latest ISO day), "st" (index into `statuses`),
+    "a"/"pl"/"g"/"o" (lists of actor, place, tag and outlet positions in `facets`). `text` names the
+    file with the other words to search (render_search_text), with a digest of its content so that a
+    browser never pairs this index with the text of another build.
     """
     facets: dict[str, dict[str, list[str]]] = {kind: {} for kind in ("actors", "places", "tags", "outlets")}
     for event in timeline.events:  # only what some event names, so every option finds something
@@ -165,24 +188,23 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str]) -> 
     facets = {kind: dict(sorted(entries.items(), key=lambda item: item[1][1].casefold()))
               for kind, entries in facets.items()}
     position = {kind: {key: n for n, key in enumerate(entries)} for kind, entries in facets.items()}
+    statuses = {status: n for n, status in enumerate(STATUSES)}
     pages: dict[str, int] = {}
-    events = []
+    columns: dict[str, list[Any]] = {name: [] for name in ("id", "p", "t", "d", "s", "e", "st", "a", "pl", "g", "o")}
     for event in timeline.events:
-        outlet_names = [timeline.registry("outlets")[key].name for key in event.outlets]
-        words = [event.title, plain_text(event.summary), *outlet_names]
-        for source in event.sources:
-            words += [source.title, source.quote]
-        events.append({
+        row = {
             "id": event.id, "p": pages.setdefault(page_of(event), len(pages)), "t": event.title,
-            "d": event.date.label, "s": event.date.earliest.isoformat(), "e": event.date.latest.isoformat(),
-            "st": event.status,
+            "d": label(event.date), "s": event.date.earliest.isoformat(), "e": event.date.latest.isoformat(),
+            "st": statuses[event.status],
             "a": [position["actors"][k] for k in event.actors], "pl": [position["places"][k] for k in event.places],
             "g": [position["tags"][t.slug] for t in event.tags], "o": [position["outlets"][k] for k in event.outlets],
-            "x": " ".join(w for w in words if w).lower(),
-        })
+        }
+        for name, value in row.items():
+            columns[name].append(value)
+    digest = hashlib.blake2b(render_search_text(timeline), digest_size=6).hexdigest()
     document = {
-        "version": 1, "pages": list(pages), "statuses": list(STATUSES),
-        "facets": {kind: list(entries.values()) for kind, entries in facets.items()}, "events": events,
+        "version": 2, "pages": list(pages), "statuses": list(STATUSES), "text": f"{SEARCH_TEXT}?v={digest}",
+        "facets": {kind: list(entries.values()) for kind, entries in facets.items()}, "events": columns,
     }
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 

@@ -17,20 +17,21 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.errors import Problem, TemplateError, make_problem
-from generator.exports import last_updated, render_ical, render_json, render_search_index, render_timelinejs
+from generator.exports import (
+    SEARCH_TEXT,
+    last_updated,
+    render_ical,
+    render_json,
+    render_search_index,
+    render_search_text,
+    render_timelinejs,
+)
+from generator.i18n import load_words
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.pages import KIND_TITLES, Page, all_tags, plan_pages, timeline_is_split, timeline_path
 from generator.pieces import PieceStore
-
-
-def _theme_dir() -> Path:
-    """The built-in templates: packaged as generator/theme in a wheel, ../templates in a checkout."""
-    packaged = Path(__file__).parent / "theme"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
-
-
-THEME_DIR = _theme_dir()
+from generator.theme import THEME_DIR
 
 
 def _hostname(url: str) -> str:
@@ -75,14 +76,15 @@ class Renderer:
             keep_trailing_newline=True,
             bytecode_cache=_DictBytecodeCache(template_cache) if template_cache is not None else None,
         )
+        self.words = load_words(config.language, self.template_dirs, config.labels)
         self.env.filters.update(markdown=self._markdown, markdown_inline=self._markdown_inline,
-                                hostname=_hostname)
+                                hostname=_hostname, date_label=self.words.date_label)
         self.env.globals.update(
             site=config, timeline=timeline, url=self.url, absolute_url=config.absolute_url,
             entity=self.entity, statuses=STATUSES, stances=STANCES, kind_titles=KIND_TITLES,
             tags=all_tags(timeline), event_url=self.event_url, term_url=self.term_url,
             updated=last_updated, feed_updated=self.feed_updated, card=self.card, row=self.row,
-            timeline_url=self.timeline_url,
+            timeline_url=self.timeline_url, t=self.words.t, tn=self.words.tn, words=self.words,
         )
 
     def url(self, path: str = "") -> str:
@@ -191,5 +193,6 @@ class Renderer:
             ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup,
                                                                     self.pieces)),
             ("search.json", "listed", lambda: render_search_index(
-                self.timeline, lambda event: timeline_path(event, self._split).split("#")[0])),
+                self.timeline, lambda event: timeline_path(event, self._split).split("#")[0], self.words.date_label)),
+            (SEARCH_TEXT, "listed", lambda: render_search_text(self.timeline)),
         ]

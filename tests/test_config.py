@@ -56,3 +56,29 @@ def test_command_line_base_url_is_checked(tmp_path: Path) -> None:
     assert config.with_overrides(base_url="https://a.org/b/").base_path == "/b/"
     with pytest.raises(SiteError):
         config.with_overrides(base_url="a.org")
+
+
+def test_labels_override_interface_words(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text(
+        "title: T\nlabels:\n  latest_event: Newest ↓\n"
+        "  events_count:\n    one: '{n} entry'\n    other: '{n} entries'\n",
+        encoding="utf-8")
+    config = load_config(tmp_path)
+    assert config.labels == {"latest_event": "Newest ↓", "events_count": {"one": "{n} entry", "other": "{n} entries"}}
+    assert type(config.labels["events_count"]) is dict  # plain values: the config is pickled to render workers
+
+
+def test_labels_errors_point_at_the_key_or_value(tmp_path: Path) -> None:
+    text = ("title: T\nlabels:\n  latest_evnt: Newest\n  timeline_counts: '{events} from {start}'\n"
+            "  matches:\n    one: '{n} hit'\n    lots: '{n} hits'\n  months: [a, b]\n  footer_about: [x]\n")
+    assert config_errors(tmp_path, text) == [
+        "site.yaml:3:3: unknown interface word 'latest_evnt' (did you mean 'latest_event'?)",
+        "site.yaml:4:20: 'timeline_counts' uses {start}, which is never filled in "
+        "(placeholders for 'timeline_counts': {events}, {first}, {last})",
+        "site.yaml:6:5: 'matches' needs an 'other:' form (it is used for any number not listed)",
+        "site.yaml:7:5: 'lots' is not a plural form (use zero, one, two, few, many, other)",
+        "site.yaml:8:11: 'months' must be a list of the 12 month names, January first",
+        "site.yaml:9:17: 'footer_about' must be text (put the value in quotes)",
+    ]
+    assert config_errors(tmp_path, "title: T\nlabels: Newest\n") == [
+        "site.yaml:2:9: 'labels' must be a mapping of 'key: words' lines"]

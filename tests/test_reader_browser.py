@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 from generator.build import build_project
 from tests.conftest import PROJECT, PagesHandler, copy_site
 from tests.test_benchmarks_synth import load_synth
+from tests.test_reader_exports import search_index
 
 FORUM = "2023-09-10-kim-putin-meeting-at-eef"
 SEED_BUDGET = 100_000  # bytes before the first event shows on the seed timeline (HTML + CSS + JS)
@@ -75,9 +75,8 @@ def applied(page: Page) -> str:
 
 
 def index_of(server: StaticServer) -> dict[str, object]:
-    """The served search index."""
-    folder = Path(server.server.RequestHandlerClass.keywords["directory"])  # type: ignore[attr-defined]
-    return json.loads((folder / "search.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    """The served search index, one dict per event."""
+    return search_index(Path(server.server.RequestHandlerClass.keywords["directory"]))  # type: ignore[attr-defined]
 
 
 def test_index_is_fetched_only_when_the_reader_filters(page: Page, seed_site: StaticServer) -> None:
@@ -90,6 +89,17 @@ def test_index_is_fetched_only_when_the_reader_filters(page: Page, seed_site: St
     with page.expect_request("**/search.json"):
         page.get_by_label("Search titles, summaries and sources").fill("vladivostok")
     expect(page.locator("#filter-status")).to_contain_text("match")
+
+
+def test_the_text_to_search_is_fetched_only_for_a_text_search(page: Page, seed_site: StaticServer) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(urlsplit(request.url).path))
+    page.goto(seed_site.url + "?actor=kim-jong-un")
+    assert applied(page) == "3 events match."
+    assert "/search.json" in requests and "/search-text.json" not in requests
+    with page.expect_request("**/search-text.json?v=*"):
+        page.get_by_label("Search titles, summaries and sources").fill("vladivostok")
+    assert applied(page) == "1 event matches."
 
 
 def test_text_search_covers_titles_summaries_and_sources(page: Page, seed_site: StaticServer) -> None:
@@ -197,6 +207,58 @@ def test_page_weight_budget_on_the_seed(page: Page, seed_site: StaticServer) -> 
     page.wait_for_load_state("networkidle")
     assert set(sizes) == {"/", "/static/style.css", "/static/timeline.js"}
     assert sum(sizes.values()) < SEED_BUDGET, sizes
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_first_event_shows_in_the_first_screen_of_a_phone(browser: Browser, seed_site: StaticServer,
+                                                           javascript: bool) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(seed_site.url)
+    page.wait_for_load_state("networkidle")
+    box = page.locator("article.event").first.bounding_box()
+    assert box is not None and 0 <= box["y"] < 740 - 100, box  # its date, status and title line show
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing sticks out sideways
+    if javascript:  # the filters wait behind "Filter and search", which the keyboard opens
+        expect(page.get_by_label("Search titles, summaries and sources")).to_be_hidden()
+        page.get_by_text("Filter and search", exact=True).focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "f-q"
+        page.keyboard.type("shoigu")
+        page.keyboard.press("Enter")
+        assert applied(page) == "3 events match."
+    else:
+        assert page.locator("#filter-box").is_hidden()
+    context.close()
+
+
+def test_a_filtered_address_opens_the_filters_on_a_phone(browser: Browser, seed_site: StaticServer) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(seed_site.url + "?q=shoigu")
+    assert applied(page) == "3 events match."
+    expect(page.get_by_label("Search titles, summaries and sources")).to_have_value("shoigu")
+    context.close()
+
+
+def test_print_hides_the_controls_and_shows_where_links_lead(page: Page, seed_site: StaticServer,
+                                                             french_site: StaticServer) -> None:
+    page.emulate_media(media="print")
+    page.goto(french_site.url + "events/meeting/")  # the seed's sources have no links; this one's do
+    after = "el => getComputedStyle(el, '::after').content"
+    source = page.locator(".sources a[href^='http']").first
+    href = source.get_attribute("href")
+    assert href and source.evaluate(after) == f'" <{href}>"'
+    assert page.locator(".facets a").first.evaluate(after) == "none"  # this site's own pages: no address
+    assert page.locator(".site-header nav").is_hidden() and page.locator(".skip-link").is_hidden()
+    page.goto(seed_site.url)
+    assert page.evaluate("matchMedia('print').matches")
+    for hidden in ("#filter-box", "nav.jump", ".copy-link", ".site-footer"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    assert page.locator("article.event").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+    assert len(visible_events(page)) == 8
+    assert page.pdf(format="A4").startswith(b"%PDF")
 
 
 AXE_OPTIONS = {  # WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe-core's best practices
@@ -315,6 +377,82 @@ def test_reduced_motion_is_respected(page: Page, seed_site: StaticServer, motion
         return s.animationName !== 'none' || parseFloat(s.transitionDuration) > 0;
     }).length""")
     assert moving == 0
+
+
+def _language_site(tmp_path_factory: pytest.TempPathFactory, language: str) -> Iterator[StaticServer]:
+    project = copy_site("minimal", tmp_path_factory.mktemp(language) / "minimal")
+    config = project / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"language: {language}\n", encoding="utf-8")
+    yield from _serve_project(project, project.parent / "site")
+
+
+@pytest.fixture(scope="module")
+def french_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServer]:
+    """The minimal fixture site with `language: fr`."""
+    yield from _language_site(tmp_path_factory, "fr")
+
+
+@pytest.fixture(scope="module")
+def arabic_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServer]:
+    """The minimal fixture site with `language: ar`."""
+    yield from _language_site(tmp_path_factory, "ar")
+
+
+def test_french_site_speaks_french(page: Page, french_site: StaticServer) -> None:
+    page.goto(french_site.url)
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["fr", "ltr"]
+    nav = page.get_by_role("navigation", name="Site")
+    assert nav.get_by_role("link").all_inner_texts() == ["Chronologie", "Acteurs", "Lieux", "Médias", "Mots-clés",
+                                                          "Statut"]
+    assert page.locator("p.counts").inner_text() == (
+        "2 événements, du premier (1er mars 2024) au dernier (avril 2024 (date incertaine)).")
+    assert page.locator("section.month h3").all_inner_texts() == ["MARS 2024", "AVRIL 2024"]  # CSS upper-cases
+    assert page.locator("time").all_inner_texts() == ["1er mars 2024", "avril 2024 (date incertaine)"]
+    first = page.locator("article.event").first
+    expect(first.locator("a.status")).to_have_text("✓ Confirmé")
+    expect(first.locator(".stance").first).to_have_text("confirme")
+    expect(page.get_by_role("navigation", name="Aller à un mois").get_by_role("link").first).to_have_text("2024")
+    # the words static/timeline.js writes
+    expect(first.get_by_role("button", name="Copier le lien vers Alice meets Bob")).to_have_text("Copier le lien")
+    page.get_by_label("Rechercher dans les titres, les résumés et les sources").fill("paris")
+    assert applied(page) == "1 événement correspond."
+    page.get_by_label("Rechercher dans les titres, les résumés et les sources").fill("meet")
+    assert applied(page) == "2 événements correspondent."
+    page.get_by_role("button", name="Effacer les filtres").click()
+    page.goto(french_site.url + "events/meeting/")
+    assert page.get_by_role("heading", level=2).all_inner_texts() == ["Sources", "Tiré de", "Événements liés"]
+    expect(page.locator(".event-status .status-text")).to_have_text(
+        "Confirmé par une partie à l’événement ou par plusieurs sources indépendantes.")
+    expect(page.locator(".sources .published").first).to_have_text("(2 mars 2024)")
+    expect(page.locator(".chain")).to_have_text("Chaîne\u00a0: Wire Agency → The Daily")
+    expect(page.get_by_role("link", name="Sur la chronologie")).to_be_visible()
+
+
+def test_arabic_site_speaks_arabic(page: Page, arabic_site: StaticServer) -> None:
+    page.goto(arabic_site.url + "?status=planned")
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    assert applied(page) == "حدث واحد مطابق."
+    assert page.get_by_role("navigation", name="الموقع").get_by_role("link").all_inner_texts()[:2] == [
+        "الخط الزمني", "الفاعلون"]
+    assert page.locator("time").all_inner_texts() == ["1 مارس 2024", "أبريل 2024 (تاريخ غير مؤكد)"]
+    expect(page.get_by_label("الحالة", exact=True)).to_have_value("planned")
+    expect(page.get_by_label("الحالة", exact=True).locator("option:checked")).to_have_text("مقرَّر")
+    page.get_by_role("button", name="مسح عوامل التصفية").click()
+    expect(page.locator("#filter-status")).to_have_text("")
+    expect(page.locator("p.counts")).to_have_text("حدثان، من 1 مارس 2024 إلى أبريل 2024 (تاريخ غير مؤكد).")
+    expect(page.locator(".copy-link").first).to_have_text("نسخ الرابط")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("language", "path"), [("fr", ""), ("fr", "?q=paris"), ("fr", "events/meeting/"),
+                                                ("ar", ""), ("ar", "?q=paris"), ("ar", "events/meeting/")])
+def test_axe_finds_no_violation_in_french_and_arabic(page: Page, french_site: StaticServer, arabic_site: StaticServer,
+                                                     language: str, path: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto((french_site if language == "fr" else arabic_site).url + path)
+    if "?" in path:
+        applied(page)
+    assert axe_violations(page) == []
 
 
 def test_arabic_site_reads_right_to_left(page: Page, tmp_path: Path) -> None:

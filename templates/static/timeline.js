@@ -1,23 +1,39 @@
 // build-site default theme script: small conveniences only; every page works without it.
 // 1. A "Copy link" button on each event, so a reader can share a deep link.
-// 2. Filtering and search on the timeline (see docs/reader.md). The index (search.json) is fetched
-//    only when the reader filters: on typing a search, opening the filters, or a filtered address.
+// 2. Filtering and search on the timeline (see docs/reader.md). The index (search.json: ids, dates,
+//    facets) is fetched only when the reader filters: on typing a search, opening the filters, or a
+//    filtered address; the words to search (search-text.json) only when there is text to search.
 //    The filtered view lives in the query string (?q=&actor=&place=&tag=&status=&outlet=&from=&to=).
+// Every word shown comes from the page's inline JSON (#ui-words), in the site's language.
 (function () {
   "use strict";
+
+  var words = {};
+  try { words = JSON.parse(document.getElementById("ui-words").textContent); } catch (e) { /* no words: keys */ }
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(words.lang || "en") : null;
+
+  function say(key, values) {
+    var text = words[key];
+    if (typeof text === "object" && text) {  // a plural: the form that fits values.n
+      text = text[plurals ? plurals.select(values.n) : values.n === 1 ? "one" : "other"] || text.other;
+    }
+    return String(text === undefined ? key : text).replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? values[name] : all;
+    });
+  }
 
   if (navigator.clipboard) {
     document.querySelectorAll("article.event[id]").forEach(function (article) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "copy-link";
-      button.textContent = "Copy link";
-      button.setAttribute("aria-label", "Copy link to " + (article.querySelector("h4") || article).textContent.trim());
+      button.textContent = say("copy_link");
+      button.setAttribute("aria-label", say("copy_link_to", { title: (article.querySelector("h4") || article).textContent.trim() }));
       button.addEventListener("click", function () {
         var url = location.href.split("#")[0] + "#" + article.id;
         navigator.clipboard.writeText(url).then(function () {
-          button.textContent = "Link copied";
-          setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+          button.textContent = say("link_copied");
+          setTimeout(function () { button.textContent = say("copy_link"); }, 2000);
         });
       });
       article.appendChild(button);
@@ -25,7 +41,8 @@
   }
 
   var form = document.getElementById("filters");
-  if (!form || !window.fetch || !window.URLSearchParams) return;
+  var box = document.getElementById("filter-box");
+  if (!form || !box || !window.fetch || !window.URLSearchParams) return;
   var FIELDS = ["q", "actor", "place", "tag", "status", "outlet", "from", "to"];
   var FACETS = { actor: ["actors", "a"], place: ["places", "pl"], tag: ["tags", "g"], outlet: ["outlets", "o"] };
   var MAX_LISTED = 500;
@@ -33,16 +50,33 @@
   var elsewhere = document.getElementById("filter-elsewhere");
   var index = null;
   var loading = null;
+  var texts = null;
+  var loadingText = null;
   var timer = 0;
-  form.hidden = false;
+  box.hidden = false;
+  if (window.matchMedia && matchMedia("(min-width: 40em)").matches) box.open = true;  // closed on a phone
+
+  function fetchJSON(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    });
+  }
+
+  function failed() {
+    statusLine.textContent = say("index_failed");
+  }
 
   function load() {
     if (!loading) {
-      statusLine.textContent = "Loading the index…";
-      loading = fetch(form.dataset.index).then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      }).then(function (data) {
+      statusLine.textContent = say("index_loading");
+      loading = fetchJSON(form.dataset.index).then(function (data) {
+        var columns = data.events;  // one array per field: turn them into one object per event
+        data.events = columns.id.map(function (id, i) {
+          var event = { id: id, st: data.statuses[columns.st[i]] };
+          ["p", "t", "d", "s", "e", "a", "pl", "g", "o"].forEach(function (name) { event[name] = columns[name][i]; });
+          return event;
+        });
         index = data;
         Object.keys(FACETS).forEach(function (name) {
           var select = form.elements[name];
@@ -54,11 +88,26 @@
         });
         return data;
       }).catch(function () {
-        statusLine.textContent = "The search index could not be loaded.";
+        failed();
         loading = null;
       });
     }
     return loading;
+  }
+
+  function loadText() {  // the words to search: a second, larger file, only once there is text to search
+    if (!loadingText) {
+      loadingText = load().then(function () {
+        if (!index) throw new Error("no index");
+        return fetchJSON(new URL(index.text, new URL(form.dataset.index, location.href)).href);
+      }).then(function (data) {
+        texts = data.x.map(function (text, i) { return index.events[i].t.toLowerCase() + " " + text; });
+      }).catch(function () {
+        failed();
+        loadingText = null;
+      });
+    }
+    return loadingText;
   }
 
   function state() {
@@ -72,20 +121,20 @@
   }
 
   function matcher(wanted) {
-    var words = (wanted.q || "").toLowerCase().split(/\s+/).filter(Boolean);
+    var terms = (wanted.q || "").toLowerCase().split(/\s+/).filter(Boolean);
     var positions = {};
     Object.keys(FACETS).forEach(function (name) {
       if (wanted[name] === undefined) return;
       positions[name] = index.facets[FACETS[name][0]].findIndex(function (e) { return e[0] === wanted[name]; });
     });
-    return function (event) {
+    return function (event, position) {
       if (wanted.status && event.st !== wanted.status) return false;
       if (wanted.from && event.e < wanted.from) return false;
       if (wanted.to && event.s > wanted.to) return false;
       for (var name in positions) {
         if (event[FACETS[name][1]].indexOf(positions[name]) < 0) return false;
       }
-      return words.every(function (word) { return event.x.indexOf(word) >= 0; });
+      return terms.every(function (term) { return texts[position].indexOf(term) >= 0; });
     };
   }
 
@@ -106,7 +155,6 @@
     });
     elsewhere.hidden = true;
     statusLine.textContent = "";
-    statusLine.dataset.applied = location.search;
   }
 
   function hide(element) {
@@ -118,10 +166,15 @@
     var wanted = state();
     writeAddress(wanted);
     showAll();
-    if (!Object.keys(wanted).length) return;
-    load().then(function () {
-      if (!index) return;
-      var matches = index.events.filter(matcher(state()));
+    delete statusLine.dataset.applied;  // set again once this view is shown (tests wait for it)
+    if (!Object.keys(wanted).length) {
+      statusLine.dataset.applied = location.search;
+      return;
+    }
+    (wanted.q ? loadText() : load()).then(function () {
+      var now = state();
+      if (!index || (now.q && !texts)) return;  // the text arrives later; its own apply() follows
+      var matches = index.events.filter(matcher(now));
       var here = {};
       var other = [];
       matches.forEach(function (event) {
@@ -148,18 +201,16 @@
         link.textContent = event.t;
         var details = document.createElement("span");
         details.className = "count";
-        details.textContent = " · " + event.d + " · " + event.st;
+        details.textContent = " · " + event.d + " · " + say("status_" + event.st);
         item.append(link, details);
         list.append(item);
       });
       elsewhere.hidden = other.length === 0;
       var total = matches.length;
-      var text = total === 1 ? "1 event matches" : total + " events match";
-      if (other.length) {
-        text += " (" + Object.keys(here).length + " on this page, " + other.length + " on other pages" +
-          (other.length > MAX_LISTED ? "; the first " + MAX_LISTED + " are listed below" : "") + ")";
-      }
-      statusLine.textContent = text + ".";
+      var counts = { matches: say("matches", { n: total }), here: Object.keys(here).length, other: other.length,
+        listed: MAX_LISTED };
+      statusLine.textContent = say(!other.length ? "matches_here" : other.length > MAX_LISTED ?
+        "matches_elsewhere_capped" : "matches_elsewhere", counts);
       statusLine.dataset.applied = location.search;
     });
   }
@@ -179,13 +230,14 @@
     form.elements[name].dataset.wanted = value;  // facet options arrive with the index
   });
   if (filtered) {
+    box.open = true;
     if (["actor", "place", "tag", "status", "outlet", "from", "to"].some(function (n) { return start.get(n); })) {
       form.querySelector("details").open = true;
     }
-    load().then(apply);
+    (start.get("q") ? loadText() : load()).then(apply);
   }
   form.querySelector("details").addEventListener("toggle", function () { if (this.open) load(); });
-  form.addEventListener("input", function (event) { if (event.target.name === "q") { load(); applySoon(); } });
+  form.addEventListener("input", function (event) { if (event.target.name === "q") { loadText(); applySoon(); } });
   form.addEventListener("change", function (event) {
     delete event.target.dataset.wanted;
     if (event.target.name !== "q") apply();
