@@ -9,7 +9,8 @@ from pathlib import Path
 
 from generator.cache import BuildCache, load_cache, save_cache
 from generator.config import SiteConfig, load_config
-from generator.content import content_key, load_content
+from generator.content import content_key, event_files, event_folders, load_content
+from generator.eventfiles import refresh_event_files
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder
 from generator.parallel import render_pages, worker_count
 from generator.planning import plan_build
@@ -38,23 +39,31 @@ class BuildResult:
 
 
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
-               cleanup: str = "inline", drafts: bool = False, in_place: bool = False) -> BuildResult:
+               cleanup: str = "inline", drafts: bool = False, in_place: bool = False,
+               changed: set[Path] | None = None) -> BuildResult:
     """Validate everything, render the pages that changed, then swap the new site in.
 
     `workers` is the number of render processes (None: one per CPU; small sites always use one).
     With `cache`, unchanged event files are not parsed again and unchanged pages are reused; the
     cache is updated in place. With `in_place` (for serve's private folder, with a cache), only
-    changed files are staged and each is moved into the output at the end. Raises SiteError on
-    any problem; nothing is written then.
+    changed files are staged and each is moved into the output at the end. `changed` (from serve's
+    watcher) names the paths edited since the last build with this cache, so the event folders need
+    not be listed again. Raises SiteError on any problem; nothing is written then.
     """
     started = time.perf_counter()
     output = check_output_folder(config)
     key = content_key(config) if cache is not None else ""
     if cache is not None and cache.content_key != key:
         cache.events, cache.stamps, cache.digests, cache.content_key = {}, {}, {}, key
+        cache.event_files = None  # the folders may have moved (content_dir is part of the key)
     if cache is not None and cache.markdown_mode != config.raw_html:
         cache.markdown, cache.markdown_mode = {}, config.raw_html
-    timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts,
+    files = None
+    if changed is not None and cache is not None and cache.event_files is not None:
+        files = refresh_event_files(cache.event_files, changed, event_folders(config, drafts), config.root)
+    if cache is not None:
+        files = cache.event_files = files if files is not None else event_files(config, drafts)
+    timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts, files=files,
                             stamps=cache.stamps if cache is not None else None,
                             registry_memo=cache.registries if cache is not None else None)
     logger.info("loaded %d events", len(timeline.events))

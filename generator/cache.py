@@ -27,7 +27,7 @@ from typing import Any
 from generator import __version__
 from generator.config import SiteConfig
 from generator.content import EventCache
-from generator.eventfiles import Stamp
+from generator.eventfiles import EventFile, Stamp
 from generator.model import Event
 from generator.registry import Registry
 
@@ -53,10 +53,11 @@ class BuildCache:
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)
     files: list[str] = field(default_factory=list)  # every file of that output, pages or not
     plan: Any = None  # the last generator.planning.PlanMemo: kept in memory (serve), never stored
+    event_files: list[EventFile] | None = None  # the event files of the last build: in memory only
 
     def __getstate__(self) -> dict[str, Any]:
-        """What is pickled: everything but the in-memory plan."""
-        return {**self.__dict__, "plan": None}
+        """What is pickled: everything but what is kept in memory only."""
+        return {**self.__dict__, "plan": None, "event_files": None}
 
 
 def cache_file(root: Path) -> Path:

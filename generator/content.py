@@ -9,6 +9,7 @@ import dataclasses
 import difflib
 import functools
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from generator.config import SiteConfig
 from generator.dates import DateError, EventDate, parse_date
 from generator.errors import ContentError, Problem, make_problem
-from generator.eventfiles import Stamp, file_key, find_event_files
+from generator.eventfiles import EventFile, Stamp, file_key, find_event_files
 from generator.model import (
     ID_PATTERN,
     REGISTRY_KINDS,
@@ -254,7 +255,7 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-RelatedRef = tuple[str, Path, str, Position]  # (display path, file, related id, position)
+RelatedRef = tuple[str, str, str, Position]  # (display path, file, related id, position)
 
 
 def _check_related(ids: set[str], refs: list[RelatedRef], problems: list[Problem]) -> None:
@@ -262,7 +263,7 @@ def _check_related(ids: set[str], refs: list[RelatedRef], problems: list[Problem
         if related not in ids:
             close = difflib.get_close_matches(related, list(ids), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "use another event's file name without .yaml"
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
             problems.append(make_problem(display, text, pos[0], pos[1], f"unknown related event '{related}'", hint))
 
 
@@ -291,13 +292,26 @@ def content_key(config: SiteConfig) -> str:
     return digest.hexdigest()
 
 
+def event_folders(config: SiteConfig, drafts: bool = False) -> list[Path]:
+    """The folders event files are read from: content/events, and content/drafts with `drafts`."""
+    return [config.content_path / "events", *([config.content_path / "drafts"] if drafts else [])]
+
+
+def event_files(config: SiteConfig, drafts: bool = False) -> list[EventFile]:
+    """Every event file (and draft, with `drafts`), events first, each folder in path order."""
+    return [file for folder in event_folders(config, drafts) if folder.is_dir()
+            for file in find_event_files(folder, config.root)]
+
+
 def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bool = False,
-                 stamps: dict[str, Stamp] | None = None, registry_memo: dict[str, Registry] | None = None) -> Timeline:
+                 stamps: dict[str, Stamp] | None = None, registry_memo: dict[str, Registry] | None = None,
+                 files: list[EventFile] | None = None) -> Timeline:
     """Load and validate the registries and every event; raise ContentError listing all problems.
 
     With `cache` (file hash -> event, see generator.cache), unchanged event files are not parsed again;
     with `stamps` as well (see generator.eventfiles), files whose stamps are unchanged are not even read;
-    with `registry_memo`, unchanged registries are not parsed again.
+    with `registry_memo`, unchanged registries are not parsed again; `files` (see `event_files`) saves
+    listing the folders when the caller knows what is in them.
     With `drafts`, the drafts in content/drafts/ (written by `build-site extract`) are included, marked.
     """
     problems: list[Problem] = []
@@ -316,15 +330,12 @@ def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bo
     related_refs: list[RelatedRef] = []
     articles: dict[Path, str] = {}
     seen_cache: EventCache = {}
-    drafts_dir = content / "drafts"
-    files = find_event_files(events_dir, config.root)
-    if drafts and drafts_dir.is_dir():
-        files += find_event_files(drafts_dir, config.root)
+    drafts_prefix = str(content / "drafts") + os.sep
     fresh_stamps: dict[str, Stamp] = {}
-    for file in files:
-        display, event_id, path = file.display, file.stem, Path(file.path)
+    for file in event_files(config, drafts) if files is None else files:
+        display, event_id = file.display, file.stem
         if not ID_PATTERN.fullmatch(event_id):
-            problems.append(Problem(display, 1, 1, f"'{path.name}' cannot be an event id",
+            problems.append(Problem(display, 1, 1, f"'{Path(file.path).name}' cannot be an event id",
                                     "rename the file using only letters, digits, '-' and '_'"))
             continue
         if event_id in first_seen:
@@ -337,9 +348,10 @@ def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bo
         if cache is not None and key in cache:
             cached, refs = cache[key]
             events.append(cached)
-            related_refs.extend((display, path, name, pos) for name, pos in refs)
+            related_refs.extend((display, file.path, name, pos) for name, pos in refs)
             seen_cache[key] = cache[key]
             continue
+        path = Path(file.path)
         try:
             doc = load_yaml(path, display, path.read_bytes() if data is None else data)
         except YamlLoadError as exc:
@@ -347,9 +359,9 @@ def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bo
             continue
         reader = _EventReader(doc, config, registries, articles, problems)
         event = reader.read(event_id)
-        if event is not None and path.is_relative_to(drafts_dir):
+        if event is not None and file.path.startswith(drafts_prefix):
             event = dataclasses.replace(event, draft=True)
-        related_refs.extend((display, path, name, pos) for name, pos in reader.related_refs)
+        related_refs.extend((display, file.path, name, pos) for name, pos in reader.related_refs)
         if event is not None:
             events.append(event)
             seen_cache[key] = (event, tuple(reader.related_refs))

@@ -157,18 +157,24 @@ def _search_text(event: Event, timeline: Timeline) -> str:
     return " ".join(w for w in words if w).lower()
 
 
-def render_search_text(timeline: Timeline) -> bytes:
+def _search_text_json(event: Event, timeline: Timeline) -> str:
+    return _compact_json(_search_text(event, timeline))
+
+
+def render_search_text(timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
     """The second half of the search index: each event's searchable text, fetched only for a text search.
 
     {"version": 2, "x": [text of event 0, text of event 1, ...]}, in the order of search.json's events;
     the titles, also searched, are in search.json.
     """
-    document = {"version": 2, "x": [_search_text(event, timeline) for event in timeline.events]}
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    pieces = pieces or PieceStore()
+    texts = [pieces.get("search-text", event, False, partial(_search_text_json, event, timeline))
+             for event in timeline.events]
+    return ('{"version":2,"x":[' + ",".join(texts) + "]}\n").encode("utf-8")
 
 
 def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
-                        label: Callable[[EventDate], str] = label_for) -> bytes:
+                        label: Callable[[EventDate], str] = label_for, pieces: PieceStore | None = None) -> bytes:
     """The compact index the timeline's filters use, fetched only when a reader filters; no event text.
 
     `facets` lists every actor, place, tag and outlet once as [key, name]. `events` is one column per
@@ -201,7 +207,7 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
         }
         for name, value in row.items():
             columns[name].append(value)
-    digest = hashlib.blake2b(render_search_text(timeline), digest_size=6).hexdigest()
+    digest = hashlib.blake2b(render_search_text(timeline, pieces), digest_size=6).hexdigest()
     document = {
         "version": 2, "pages": list(pages), "statuses": list(STATUSES), "text": f"{SEARCH_TEXT}?v={digest}",
         "facets": {kind: list(entries.values()) for kind, entries in facets.items()}, "events": columns,

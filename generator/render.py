@@ -193,6 +193,7 @@ class Renderer:
             ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup,
                                                                     self.pieces)),
             ("search.json", "listed", lambda: render_search_index(
-                self.timeline, lambda event: timeline_path(event, self._split).split("#")[0], self.words.date_label)),
-            (SEARCH_TEXT, "listed", lambda: render_search_text(self.timeline)),
+                self.timeline, lambda event: timeline_path(event, self._split).split("#")[0], self.words.date_label,
+                self.pieces)),
+            (SEARCH_TEXT, "listed", lambda: render_search_text(self.timeline, self.pieces)),
         ]

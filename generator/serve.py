@@ -80,7 +80,7 @@ class Preview:
                 if kind is ChangeKind.CONFIG:
                     self.config = load_config(self.root)
                 result = build_site(self.config.with_overrides(output_dir=str(self.output)), cache=self.cache,
-                                    cleanup="thread", drafts=True, in_place=True)
+                                    cleanup="thread", drafts=True, in_place=True, changed=paths)
             except SiteError as exc:
                 lines = error_lines(exc)
                 self.report("\n".join(lines))

@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from generator.eventfiles import RACY_NS, Stamp, file_key, find_event_files
+from generator.eventfiles import RACY_NS, EventFile, Stamp, file_key, find_event_files, refresh_event_files
 
 
 def _age(path: Path, seconds: float) -> None:
@@ -59,3 +59,38 @@ def test_a_recently_written_file_is_not_trusted_by_its_stamp(tmp_path: Path) -> 
     fresh: dict[str, Stamp] = {}
     file_key(find_event_files(tmp_path, tmp_path)[0], {}, fresh)
     assert fresh == {}
+
+
+def _layout(tmp_path: Path) -> tuple[Path, Path]:
+    events, drafts = tmp_path / "content/events", tmp_path / "content/drafts"
+    for folder in (events / "2023", drafts):
+        folder.mkdir(parents=True, exist_ok=True)
+    for name in ("b.yaml", "2023/a.yaml"):
+        (events / name).write_text("x: 1\n", encoding="utf-8")
+    (drafts / "0.yaml").write_text("x: 1\n", encoding="utf-8")
+    return events, drafts
+
+
+def _listing(events: Path, drafts: Path, root: Path) -> list[EventFile]:
+    return find_event_files(events, root) + find_event_files(drafts, root)
+
+
+def test_refreshing_with_the_changed_paths_equals_listing_again(tmp_path: Path) -> None:
+    events, drafts = _layout(tmp_path)
+    before = _listing(events, drafts, tmp_path)
+    (events / "b.yaml").write_text("x: 22\n", encoding="utf-8")  # edited
+    (events / "2023/a.yaml").unlink()  # deleted
+    (events / "c.yml").write_text("x: 3\n", encoding="utf-8")  # created
+    (drafts / "0.yaml").rename(events / "0.yaml")  # moved out of the drafts
+    changed = {events / "b.yaml", events / "2023/a.yaml", events / "c.yml", drafts / "0.yaml", events / "0.yaml",
+               tmp_path / "content/actors.yaml"}  # not an event file: ignored
+    after = refresh_event_files(before, changed, [events, drafts], tmp_path)
+    assert after == _listing(events, drafts, tmp_path)
+
+
+def test_a_changed_folder_asks_for_a_full_listing(tmp_path: Path) -> None:
+    events, drafts = _layout(tmp_path)
+    before = _listing(events, drafts, tmp_path)
+    (events / "2024").mkdir()
+    assert refresh_event_files(before, {events / "2024"}, [events, drafts], tmp_path) is None
+    assert refresh_event_files(before, {events / "2023"}, [events, drafts], tmp_path) is None
