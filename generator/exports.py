@@ -1,10 +1,13 @@
-"""Machine-readable exports: iCalendar, JSON, TimelineJS JSON, the search index. (Feed, sitemap: templates.)
+"""Machine-readable exports: iCalendar, JSON, TimelineJS JSON, the search index.
+
+(Atom feed, sitemap: templates; TimelineJS CSV, JSON Feed, GeoJSON, JSON-LD: generator.interchange.)
 
 Every value is derived from the content, never from the clock, so builds are reproducible.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -191,19 +194,27 @@ def _timelinejs_date(part: DatePart) -> dict[str, int]:
     return found
 
 
+def timelinejs_text(event: Event, config: SiteConfig, markup: MarkupRenderer) -> str:
+    """A TimelineJS slide's HTML text: the summary, then a paragraph linking to the event's page."""
+    link = html.escape(config.absolute_url(f"events/{event.id}/"))
+    return f'<p>{markup.render_inline(event.summary)}</p><p><a href="{link}">Sources and details</a></p>'
+
+
 def render_timelinejs(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer) -> bytes:
-    """The events in TimelineJS3's JSON format (one slide per event, grouped by status)."""
+    """The events in TimelineJS3's JSON format (one slide per event, grouped by status).
+
+    TimelineJS shows headlines as HTML, so the (plain text) title is HTML-escaped.
+    """
     slides = []
     for event in timeline.events:
         start = event.date.start or event.date.end
         assert start is not None
-        link = config.absolute_url(f"events/{event.id}/")
         slide: dict[str, Any] = {
             "unique_id": event.id,
             "start_date": _timelinejs_date(start),
             "display_date": event.date.label,
-            "text": {"headline": event.title,
-                     "text": f'{markup.render_inline(event.summary)} <a href="{link}">Sources and details</a>'},
+            "text": {"headline": html.escape(event.title, quote=False),
+                     "text": timelinejs_text(event, config, markup)},
             "group": event.status.capitalize(),
         }
         if event.date.start and event.date.end:
