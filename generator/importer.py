@@ -30,7 +30,7 @@ from typing import Any
 import nh3
 from markdownify import markdownify
 
-from generator.dates import DateError, parse_date
+from generator.dates import MONTHS, DateError, parse_date
 from generator.drafts import EVENT_SUFFIXES, draft_text
 from generator.errors import ImportFileError, Problem
 from generator.model import ID_PATTERN, STATUSES, slugify
@@ -65,7 +65,7 @@ def _integer(row: Row, column: str, low: int, high: int, problems: list[Problem]
     if not text:
         return None
     if not re.fullmatch(r"-?\d+", text) or not low <= int(text) <= high:
-        problems.append(source.problem(row.at(column), f"{row.where}: '{column}' must be a whole number "
+        problems.append(source.problem(row.at(column), f"{row.name(column)} must be a whole number "
                                        f"from {low} to {high}, not '{row.get(column)}'"))
         return None
     return int(text)
@@ -81,28 +81,28 @@ def _date_part(row: Row, prefix: str, problems: list[Problem], source: TimelineF
         return None
     if year is None:
         if month or day:
-            problems.append(source.problem(row.at(prefix + "Month"), f"{row.where}: '{prefix}Month' or "
-                                           f"'{prefix}Day' without '{prefix}Year'"))
+            problems.append(source.problem(row.at(prefix + "Month"), f"{row.where}: a {prefix.lower()}month "
+                                           f"or day without a {prefix.lower()}year"))
         return None
     if day and not month:
-        problems.append(source.problem(row.at(prefix + "Day"), f"{row.where}: '{prefix}Day' without "
-                                       f"'{prefix}Month'"))
+        problems.append(source.problem(row.at(prefix + "Day"), f"{row.name(prefix + 'Day')}: a day "
+                                       "without a month"))
         return None
     if day and month and day > calendar.monthrange(year, month)[1]:
-        problems.append(source.problem(row.at(prefix + "Day"), f"{row.where}: there is no day {day} "
-                                       f"in month {month} of {year}"))
+        problems.append(source.problem(row.at(prefix + "Day"), f"{row.name(prefix + 'Day')}: there is no "
+                                       f"day {day} in {MONTHS[month - 1]} {year}"))
         return None
     return f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
 
 
 def _edtf(start: str, end: str | None, display: str) -> str:
     """The EDTF date; with qualifiers or open ends when that is what the display date says."""
+    single = [f"{start}{q}" for q in _QUALIFIERS]
     if end is None:
-        forms = [f"{start}{q}" for q in _QUALIFIERS] + [
-            f"{start}{q}/{edge}" for edge in ("..", "") for q in _QUALIFIERS] + [
-            f"{edge}/{start}{q}" for edge in ("..", "") for q in _QUALIFIERS]
-    else:
-        forms = [f"{start}{a}/{end}{b}" for a, b in itertools.product(_QUALIFIERS, repeat=2)]
+        single += [f"{start}{q}/{edge}" for edge in ("..", "") for q in _QUALIFIERS]
+        single += [f"{edge}/{start}{q}" for edge in ("..", "") for q in _QUALIFIERS]
+    interval = [f"{start}{a}/{end}{b}" for a, b in itertools.product(_QUALIFIERS, repeat=2)] if end else []
+    forms = single + interval if end in (None, start) else interval  # an end equal to the start: one day
     if display:
         for form in forms:
             if parse_date(form).label == display:
@@ -159,8 +159,6 @@ def convert_row(row: Row, source: TimelineFile, status: str, problems: list[Prob
         problems.append(source.problem(row.position, f"{row.where}: every event needs a date with at least a Year"))
     if len(problems) > count or start is None:
         return None
-    if end == start:
-        end = None
     display = _plain(row.get("Display Date"))
     try:
         date = _edtf(start, end, display)
@@ -202,7 +200,7 @@ def plan_import(path: Path, display: str, status: str = "reported") -> tuple[Tim
         raise ImportFileError([Problem(display, 1, 1, f"unknown status '{status}'",
                                        "use one of: " + ", ".join(STATUSES))])
     source = read_timeline_file(path, display)
-    problems: list[Problem] = []
+    problems = list(source.problems)
     warnings = list(source.skipped)
     planned = [event for row in source.rows
                if (event := convert_row(row, source, status, problems, warnings)) is not None]

@@ -31,10 +31,15 @@ class Row:
     values: dict[str, str]
     positions: dict[str, Position] = field(default_factory=dict)  # column -> (line, column)
     position: Position = (1, 1)  # the row or slide itself
+    names: dict[str, str] = field(default_factory=dict)  # column -> JSON path, for JSON slides
 
     def get(self, column: str) -> str:
         """The value of a column, stripped ('' when absent)."""
         return self.values.get(column, "").strip()
+
+    def name(self, column: str) -> str:
+        """How messages name a value: its JSON path, or the column of the spreadsheet."""
+        return self.names.get(column, f"column '{column}'")
 
     def at(self, column: str) -> Position:
         """Where the value of a column is (the row itself when not known)."""
@@ -50,6 +55,7 @@ class TimelineFile:
     rows: list[Row]
     title: str = ""
     skipped: list[str] = field(default_factory=list)  # eras and other rows not imported
+    problems: list[Problem] = field(default_factory=list)  # values that cannot be read; rows still listed
 
     def problem(self, pos: Position, message: str, hint: str = "") -> Problem:
         """A problem at a line and column of this file."""
@@ -111,14 +117,11 @@ def read_json(path: Path, display: str, text: str) -> TimelineFile:
     eras = document.get("eras")
     if isinstance(eras, list) and eras:
         result.skipped.append(f"{display}: {len(eras)} era(s) not imported (eras are spans without events)")
-    problems: list[Problem] = []
     for index, slide in enumerate(document["events"]):
         if isinstance(slide, dict):
-            result.rows.append(_json_row(slide, f"$.events[{index}]", where, result, problems))
+            result.rows.append(_json_row(slide, f"$.events[{index}]", where, result, result.problems))
         else:
-            problems.append(result.problem(where(document["events"]), f"$.events[{index}] must be an object"))
-    if problems:
-        raise ImportFileError(problems)
+            result.problems.append(result.problem(where(document["events"]), f"$.events[{index}] must be an object"))
     return result
 
 
@@ -127,9 +130,11 @@ def _json_row(slide: dict[str, Any], path_text: str, where: Callable[[Any], Posi
     """One TimelineJS JSON slide as a spreadsheet row, each value located at its object."""
     values: dict[str, str] = {}
     positions: dict[str, Position] = {}
+    names: dict[str, str] = {}
 
     def take(column: str, value: Any, holder: Any, name: str, path: str = path_text) -> None:
         cell = _scalar(value)
+        names[column] = f"{path}.{name}"
         if cell is None:
             problems.append(result.problem(where(holder), f"{path}.{name} must be text or a number"))
         else:
@@ -159,7 +164,7 @@ def _json_row(slide: dict[str, Any], path_text: str, where: Callable[[Any], Posi
                          ("type", "Type")):
         if name in slide:
             take(column, slide[name], slide, name)
-    return Row(path_text, values, positions, where(slide))
+    return Row(path_text, values, positions, where(slide), names)
 
 
 def _cell_positions(raw: str, first_line: int) -> list[Position]:
