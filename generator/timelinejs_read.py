@@ -223,8 +223,9 @@ def _check_header(result: TimelineFile, header: list[str]) -> None:
     if "Start Date" in header:
         raise ImportFileError([result.problem((1, 1), "an old (version 1) TimelineJS spreadsheet",
                                               "copy the rows into the current template, with Year, Month and Day")])
-    raise ImportFileError([result.problem((1, 1), "not a TimelineJS spreadsheet: there is no 'Year' column",
-                                          "the first row names the columns: Year, Month, Day, ..., Headline, Text")])
+    hint = ("the cells are separated by ';': save the CSV with commas" if ";" in header[0] else
+            "the first row names the columns: Year, Month, Day, ..., Headline, Text")
+    raise ImportFileError([result.problem((1, 1), "not a TimelineJS spreadsheet: there is no 'Year' column", hint)])
 
 
 def read_timeline_file(path: Path, display: str) -> TimelineFile:

@@ -175,6 +175,8 @@ def test_csv_row_without_a_year_and_reversed_interval(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("Date,Title\n2023-01-01,x\n", "t.csv:1:1: not a TimelineJS spreadsheet: there is no 'Year' column"),
     ("Start Date,Headline\n1/1/2000,x\n", "t.csv:1:1: an old (version 1) TimelineJS spreadsheet"),
+    ("Year;Month;Headline\n2023;1;x\n", "t.csv:1:1: not a TimelineJS spreadsheet: there is no 'Year' column "
+                                         "(the cells are separated by ';'"),
     ("", "t.csv:1:1: the file is empty"),
 ])
 def test_not_a_timelinejs_spreadsheet(tmp_path: Path, text: str, expected: str) -> None:
