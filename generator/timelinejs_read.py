@@ -7,8 +7,10 @@ and name the place of any problem. JSON slides are located at the object that ho
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.scanner import py_make_scanner  # type: ignore[attr-defined]
@@ -65,9 +67,15 @@ class TimelineFile:
         return make_problem(self.display, quoted, pos[0], pos[1], message, hint)
 
 
-def _line_column(text: str, offset: int) -> Position:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+class _Lines:
+    """Offset to (line, column), with a binary search over where the lines start."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
 
 class _LocatingDecoder(json.JSONDecoder):
@@ -105,8 +113,10 @@ def read_json(path: Path, display: str, text: str) -> TimelineFile:
     except json.JSONDecodeError as exc:
         raise ImportFileError([result.problem((exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")]) from None
 
+    lines = _Lines(text)
+
     def where(obj: Any) -> Position:
-        return _line_column(text, decoder.starts.get(id(obj), 0))
+        return lines.position(decoder.starts.get(id(obj), 0))
 
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise ImportFileError([result.problem((1, 1), "not a TimelineJS file: no \"events\" list",
