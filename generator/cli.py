@@ -130,6 +130,34 @@ def extract(ctx: click.Context, article: Path, published: str | None, out_dir: P
         _report(result)
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the event files (default: content/events).")
+@click.option("--status", default="reported", show_default=True,
+              help="Status of events whose Group does not name one (TimelineJS has no status).")
+@click.option("--dry-run", is_flag=True, help="Read and convert, but write no files.")
+@click.pass_context
+def import_command(ctx: click.Context, file: Path, out_dir: Path | None, status: str, dry_run: bool) -> None:
+    """Turn a TimelineJS JSON or spreadsheet CSV FILE into event files (never overwriting one)."""
+    from generator.importer import import_timeline  # markdownify loads only for imports
+
+    if out_dir is None:
+        out_dir = load_config(ctx.obj["project"]).content_path / "events"
+    result = import_timeline(file, out_dir, str(file), status=status, write=not dry_run)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if ctx.obj["quiet"]:
+        return
+    verb = "would write" if dry_run else "wrote"
+    for target, origin in result.written:
+        click.echo(f"{verb} {target} ({origin})")
+    for target, origin in result.skipped:
+        click.echo(f"skipped {origin}: {target} already exists")
+    click.echo(f"{len(result.written)} event file(s) {'to write' if dry_run else 'written'}, "
+               f"{len(result.skipped)} skipped because they exist.")
+
+
 @cli.command()
 @click.option("--base-url", help="The base URL the site is (or will be) published at "
               "(overrides site.yaml); links are resolved under its path.")

@@ -94,3 +94,13 @@ class ExtractError(SiteError):
 
 class DeployError(SiteError):
     """Publishing failed: not a git repository, no such remote, a dirty tree, or a refused push."""
+
+
+class ImportFileError(ProblemsError):
+    """A TimelineJS JSON or CSV file that cannot be imported; every problem is located."""
+
+    def format(self) -> str:
+        """Every problem in file order, then a count."""
+        body = "\n".join(p.format() for p in self.problems)
+        count = len(self.problems)
+        return f"{body}\nImport failed: {count} problem{'' if count == 1 else 's'} found; nothing was written."

@@ -1,4 +1,6 @@
-"""Machine-readable exports: iCalendar, JSON, TimelineJS JSON, the search index. (Feed, sitemap: templates.)
+"""Machine-readable exports: iCalendar, JSON, TimelineJS JSON, the search index.
+
+(Atom feed, sitemap: templates; TimelineJS CSV, JSON Feed, GeoJSON, JSON-LD: generator.interchange.)
 
 Every value is derived from the content, never from the clock, so builds are reproducible.
 """
@@ -6,6 +8,7 @@ Every value is derived from the content, never from the clock, so builds are rep
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from collections.abc import Callable
@@ -225,17 +228,22 @@ def _timelinejs_date(part: DatePart) -> dict[str, int]:
     return found
 
 
+def timelinejs_text(event: Event, config: SiteConfig, markup: MarkupRenderer) -> str:
+    """A TimelineJS slide's HTML text: the summary, then a paragraph linking to the event's page."""
+    link = html.escape(config.absolute_url(f"events/{event.id}/"))
+    return f'<p>{markup.render_inline(event.summary)}</p><p><a href="{link}">Sources and details</a></p>'
+
+
 def _slide(config: SiteConfig, event: Event, markup: MarkupRenderer) -> str:
-    """One event as a TimelineJS slide (compact JSON)."""
+    """One event as a TimelineJS slide (compact JSON); TimelineJS shows headlines as HTML, so the title is escaped."""
     start = event.date.start or event.date.end
     assert start is not None
-    link = config.absolute_url(f"events/{event.id}/")
     slide: dict[str, Any] = {
         "unique_id": event.id,
         "start_date": _timelinejs_date(start),
         "display_date": event.date.label,
-        "text": {"headline": event.title,
-                 "text": f'{markup.render_inline(event.summary)} <a href="{link}">Sources and details</a>'},
+        "text": {"headline": html.escape(event.title, quote=False),
+                 "text": timelinejs_text(event, config, markup)},
         "group": event.status.capitalize(),
     }
     if event.date.start and event.date.end:

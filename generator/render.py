@@ -27,6 +27,7 @@ from generator.exports import (
     render_timelinejs,
 )
 from generator.i18n import load_words
+from generator.interchange import event_jsonld, og_locale, render_geojson, render_json_feed, render_timelinejs_csv
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.pages import KIND_TITLES, Page, all_tags, plan_pages, timeline_is_split, timeline_path
@@ -85,6 +86,7 @@ class Renderer:
             tags=all_tags(timeline), event_url=self.event_url, term_url=self.term_url,
             updated=last_updated, feed_updated=self.feed_updated, card=self.card, row=self.row,
             timeline_url=self.timeline_url, t=self.words.t, tn=self.words.tn, words=self.words,
+            event_jsonld=self.event_jsonld, og_locale=og_locale(config.language),
         )
 
     def url(self, path: str = "") -> str:
@@ -117,6 +119,10 @@ class Renderer:
     def timeline_url(self, event: Event) -> str:
         """The link to the event on the timeline (its year's page when the timeline is split)."""
         return self.url(timeline_path(event, self._split))
+
+    def event_jsonld(self, event: Event) -> Markup:
+        """The event's schema.org JSON-LD, escaped for a <script> element ('' unless dated to the day)."""
+        return Markup(event_jsonld(event, self.config, self.timeline, self.markup))  # noqa: S704 (script_json escapes <, >, &)
 
     def _fragment(self, kind: str, template: str, event: Event) -> Markup:
         """A per-event partial of what lists show, rendered once and reused by every page listing it."""
@@ -192,6 +198,9 @@ class Renderer:
             ("events.json", "full", lambda: render_json(self.config, self.timeline, self.markup, self.pieces)),
             ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup,
                                                                     self.pieces)),
+            ("timelinejs.csv", "listed", lambda: render_timelinejs_csv(self.config, self.timeline, self.markup)),
+            ("feed.json", "listed", lambda: render_json_feed(self.config, self.timeline, self.markup)),
+            ("events.geojson", "listed", lambda: render_geojson(self.config, self.timeline)),
             ("search.json", "listed", lambda: render_search_index(
                 self.timeline, lambda event: timeline_path(event, self._split).split("#")[0], self.words.date_label,
                 self.pieces)),

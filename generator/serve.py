@@ -46,7 +46,8 @@ def changed_pages(before: dict[str, str], after: dict[str, str]) -> tuple[list[s
     """Pages (as site paths, '*' for all) whose output changed, and whether a stylesheet did."""
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
     stylesheets = any(path.endswith(".css") for path in changed)
-    if any(not path.endswith((".html", ".css", ".xml", ".ics", ".json")) for path in changed - {".build-site"}):
+    exports = (".html", ".css", ".xml", ".ics", ".json", ".csv", ".geojson")  # no page loads an export
+    if any(not path.endswith(exports) for path in changed - {".build-site"}):
         return ["*"], stylesheets  # a script or other asset changed: every page may use it
     pages = sorted(path.removesuffix("index.html") for path in changed if path.endswith(".html"))
     return pages, stylesheets

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import html
 import json
 from datetime import date
 from pathlib import Path
@@ -32,7 +33,7 @@ def events_json(site: Path) -> list[dict[str, Any]]:
 
 
 def import_timelinejs(document: dict[str, Any]) -> list[dict[str, str]]:
-    """Read TimelineJS3 JSON back: each slide's id, headline and the first and last day it covers."""
+    """Read TimelineJS3 JSON back by hand: each slide's id, headline (HTML there) and first and last day."""
     def first_day(part: dict[str, int]) -> date:
         return date(int(part["year"]), int(part.get("month", 1)), int(part.get("day", 1)))
 
@@ -40,7 +41,8 @@ def import_timelinejs(document: dict[str, Any]) -> list[dict[str, str]]:
         year, month = int(part["year"]), int(part.get("month", 12))
         return date(year, month, int(part.get("day", calendar.monthrange(year, month)[1])))
 
-    return [{"id": slide["unique_id"], "title": slide["text"]["headline"], "label": slide["display_date"],
+    return [{"id": slide["unique_id"], "title": html.unescape(slide["text"]["headline"]),
+             "label": slide["display_date"],
              "earliest": first_day(slide["start_date"]).isoformat(),
              "latest": last_day(slide.get("end_date", slide["start_date"])).isoformat()}
             for slide in document["events"]]

@@ -130,6 +130,8 @@ def test_changed_pages() -> None:
     assert changed_pages(before, after) == (["events/a/", "events/b/"], False)
     assert changed_pages(before, {**before, "static/style.css": "7"}) == ([], True)
     assert changed_pages(before, {**before, "static/timeline.js": "8"}) == (["*"], False)
+    exports = {"timelinejs.csv": "9", "events.geojson": "10", "feed.json": "11"}
+    assert changed_pages({**before, **dict.fromkeys(exports, "0")}, {**before, **exports}) == ([], False)
 
 
 def test_failing_to_listen_leaves_no_temporary_folder(minimal_site: Path, tmp_path: Path,
