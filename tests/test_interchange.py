@@ -243,8 +243,9 @@ def test_jsonld_cannot_break_out_of_its_script(minimal_site: Path) -> None:
     page = minimal_site / "site/events/x/index.html"
     text = page.read_text(encoding="utf-8")
     head = head_of(page)
-    assert [attrs.get("type") or attrs.get("src", "")[-11:] for attrs, _ in head.scripts] == \
-        ["application/ld+json", "timeline.js"]  # no script but ours, none made of the title
+    assert sorted(attrs.get("type") or attrs.get("src", "")[-11:] for attrs, _ in head.scripts) == \
+        ["application/json", "application/ld+json", "timeline.js"]  # ours only (interface words, JSON-LD, script)
+    assert "alert" not in next(body for attrs, body in head.scripts if attrs.get("type") == "application/json")
     block = jsonld_of(page)[0]
     assert block["name"] == title
     assert "alert(2)" not in block["description"] and block["description"].startswith("A ")

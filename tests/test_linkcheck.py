@@ -78,7 +78,7 @@ def crawl(start: str, production: str) -> tuple[set[str], list[str]]:
                     broken.append(f"{page}: {link}")  # this server, outside the site
                 continue  # another host: not this crawl's business
             wanted.append((page, link, target, fragment))
-            if target not in seen and not target.endswith((".css", ".js", ".xml", ".ics", ".json")):
+            if target not in seen and not target.endswith((".css", ".js", ".xml", ".ics", ".json", ".csv", ".geojson")):
                 seen.add(target)
                 queue.append(target)
     for page, link, target, fragment in wanted:

@@ -230,7 +230,7 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "-C", str(site), "serve", "--port", str(port)],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)})
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONFAULTHANDLER": "1"})
     try:
         assert process.stdout is not None
         deadline = time.monotonic() + 20
@@ -245,7 +245,12 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
         stream.request("GET", "/__build-site/events")
         assert stream.getresponse().status == 200
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=20)  # generous: CI machines can be busy
+        try:
+            out, err = process.communicate(timeout=20)  # generous: CI machines can be busy
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            _, err = process.communicate(timeout=10)
+            pytest.fail("serve did not stop within 20 s of Ctrl-C; its threads:\n" + err)
         stream.close()
     finally:
         if process.poll() is None:
