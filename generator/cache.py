@@ -47,7 +47,7 @@ class BuildCache:
     digests: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file key -> event_digests
     markdown_mode: str = ""
     markdown: dict[tuple[str, bool], str] = field(default_factory=dict)
-    fragments: dict[str, str] = field(default_factory=dict)  # per-event pieces (generator.pieces)
+    fragments: dict[str, Any] = field(default_factory=dict)  # per-event pieces (generator.pieces)
     templates: dict[str, bytes] = field(default_factory=dict)  # compiled Jinja templates (checked by Jinja)
     output: str = ""  # the output folder the page fingerprints describe
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)

@@ -176,6 +176,13 @@ def render_search_text(timeline: Timeline, pieces: PieceStore | None = None) -> 
     return ('{"version":2,"x":[' + ",".join(texts) + "]}\n").encode("utf-8")
 
 
+def _search_row(event: Event, page_of: Callable[[Event], str],
+                label: Callable[[EventDate], str]) -> tuple[str, str, str, str, str]:
+    """What the search index says of one event besides its facets: page, title, label, first and last day."""
+    dates = event.date
+    return page_of(event), event.title, label(dates), dates.earliest.isoformat(), dates.latest.isoformat()
+
+
 def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
                         label: Callable[[EventDate], str] = label_for, pieces: PieceStore | None = None) -> bytes:
     """The compact index the timeline's filters use, fetched only when a reader filters; no event text.
@@ -200,11 +207,13 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     statuses = {status: n for n, status in enumerate(STATUSES)}
     pages: dict[str, int] = {}
     columns: dict[str, list[Any]] = {name: [] for name in ("id", "p", "t", "d", "s", "e", "st", "a", "pl", "g", "o")}
+    pieces = pieces or PieceStore()
     for event in timeline.events:
+        page, title, date_label, start, end = pieces.get("search", event, False,
+                                                         partial(_search_row, event, page_of, label))
         row = {
-            "id": event.id, "p": pages.setdefault(page_of(event), len(pages)), "t": event.title,
-            "d": label(event.date), "s": event.date.earliest.isoformat(), "e": event.date.latest.isoformat(),
-            "st": statuses[event.status],
+            "id": event.id, "p": pages.setdefault(page, len(pages)), "t": title,
+            "d": date_label, "s": start, "e": end, "st": statuses[event.status],
             "a": [position["actors"][k] for k in event.actors], "pl": [position["places"][k] for k in event.places],
             "g": [position["tags"][t.slug] for t in event.tags], "o": [position["outlets"][k] for k in event.outlets],
         }

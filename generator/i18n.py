@@ -13,7 +13,7 @@ import difflib
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,7 @@ class Words:
     language: str  # the language most words are in: the site's, or 'en' when it has no locale file
     words: dict[str, Value]
 
-    @property
+    @cached_property
     def dates(self) -> DateWords:
         """The date patterns, for generator.dates."""
         return DateWords(**{key: self.words[key] for key in DATE_KEYS})  # type: ignore[arg-type]

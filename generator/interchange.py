@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+from functools import partial
 from typing import Any
 
 from generator.config import SiteConfig
@@ -19,6 +20,7 @@ from generator.dates import DatePart, EventDate
 from generator.exports import last_updated, timelinejs_text
 from generator.markup import MarkupRenderer
 from generator.model import Event, Timeline
+from generator.pieces import PieceStore
 
 FEED_ITEMS = 100  # like the Atom feed: the latest events only
 
@@ -45,30 +47,38 @@ def _csv_date(part: DatePart | None) -> list[str]:
     return [str(part.year), str(part.month or ""), str(part.day or "")]
 
 
-def render_timelinejs_csv(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer) -> bytes:
+def _csv_row(config: SiteConfig, markup: MarkupRenderer, event: Event) -> str:
+    """One event's spreadsheet row, CRLF-terminated."""
+    start = event.date.start or event.date.end
+    end = event.date.end if event.date.start and event.date.end else None
+    year, month, day = _csv_date(start)
+    end_year, end_month, end_day = _csv_date(end)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow({
+        **dict.fromkeys(CSV_COLUMNS, ""), "Year": year, "Month": month, "Day": day, "End Year": end_year,
+        "End Month": end_month, "End Day": end_day, "Display Date": event.date.label,
+        "Headline": html.escape(event.title, quote=False),
+        "Text": timelinejs_text(event, config, markup), "Group": event.status.capitalize(),
+    }.values())
+    return buffer.getvalue()
+
+
+def render_timelinejs_csv(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                          pieces: PieceStore | None = None) -> bytes:
     """The events as a TimelineJS spreadsheet (CSV): a title row, then one row per event.
 
     Dates are only as precise as the EDTF date; Display Date carries our label (with uncertainty),
     Group the status, Text the summary and a link back, as in timelinejs.json.
     """
+    pieces = pieces or PieceStore()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     blank = dict.fromkeys(CSV_COLUMNS, "")
     writer.writerow({**blank, "Headline": html.escape(config.title, quote=False),
                      "Text": html.escape(config.description, quote=False), "Type": "title"}.values())
-    for event in timeline.events:
-        start = event.date.start or event.date.end
-        end = event.date.end if event.date.start and event.date.end else None
-        year, month, day = _csv_date(start)
-        end_year, end_month, end_day = _csv_date(end)
-        writer.writerow({
-            **blank, "Year": year, "Month": month, "Day": day, "End Year": end_year,
-            "End Month": end_month, "End Day": end_day, "Display Date": event.date.label,
-            "Headline": html.escape(event.title, quote=False),
-            "Text": timelinejs_text(event, config, markup), "Group": event.status.capitalize(),
-        }.values())
-    return buffer.getvalue().encode("utf-8")
+    rows = [pieces.get("csv", event, False, partial(_csv_row, config, markup, event)) for event in timeline.events]
+    return (buffer.getvalue() + "".join(rows)).encode("utf-8")
 
 
 def _feed_time(event: Event) -> str:
@@ -102,27 +112,33 @@ def render_json_feed(config: SiteConfig, timeline: Timeline, markup: MarkupRende
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def render_geojson(config: SiteConfig, timeline: Timeline) -> bytes:
-    """A GeoJSON FeatureCollection: one Point per event and place with coordinates ([lon, lat])."""
+def _features(config: SiteConfig, timeline: Timeline, event: Event) -> str:
+    """The event's GeoJSON features (one per place with coordinates), comma-separated, or ''."""
     features = []
-    for event in timeline.events:
-        for key in event.places:
-            place = timeline.places[key]
-            if place.coordinates is None:
-                continue
-            latitude, longitude = place.coordinates
-            features.append({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
-                "properties": {
-                    "id": event.id, "title": event.title, "date": event.date.edtf,
-                    "date_label": event.date.label, "status": event.status,
-                    "url": config.absolute_url(f"events/{event.id}/"),
-                    "place": key, "place_name": place.name,
-                },
-            })
-    document = {"type": "FeatureCollection", "features": features}
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    for key in event.places:
+        place = timeline.places[key]
+        if place.coordinates is None:
+            continue
+        latitude, longitude = place.coordinates
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+            "properties": {
+                "id": event.id, "title": event.title, "date": event.date.edtf,
+                "date_label": event.date.label, "status": event.status,
+                "url": config.absolute_url(f"events/{event.id}/"),
+                "place": key, "place_name": place.name,
+            },
+        })
+    return ",".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
+
+
+def render_geojson(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
+    """A GeoJSON FeatureCollection: one Point per event and place with coordinates ([lon, lat])."""
+    pieces = pieces or PieceStore()
+    parts = [pieces.get("geojson", event, False, partial(_features, config, timeline, event))
+             for event in timeline.events]
+    return ('{"type":"FeatureCollection","features":[' + ",".join(p for p in parts if p) + "]}\n").encode("utf-8")
 
 
 def exact_days(value: EventDate) -> tuple[str, str | None] | None:

@@ -9,8 +9,11 @@ lives in the build cache) an unchanged event's pieces are not made again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from generator.model import Event
+
+T = TypeVar("T")
 
 DigestPair = tuple[str, str]  # (digest of the whole event, digest of what lists show), global key included
 
@@ -18,21 +21,22 @@ DigestPair = tuple[str, str]  # (digest of the whole event, digest of what lists
 class PieceStore:
     """Pieces by kind and event digest; without digests, by kind and event id (one build only)."""
 
-    def __init__(self, store: dict[str, str] | None = None, digests: dict[str, DigestPair] | None = None) -> None:
+    def __init__(self, store: dict[str, Any] | None = None, digests: dict[str, DigestPair] | None = None) -> None:
         self.store = store if store is not None else {}
         self.digests = digests or {}
 
-    def get(self, kind: str, event: Event, full: bool, make: Callable[[], str]) -> str:
+    def get(self, kind: str, event: Event, full: bool, make: Callable[[], T]) -> T:
         """The piece `kind` of `event` (made from the whole event if `full`, else from what lists show)."""
         pair = self.digests.get(event.id)
         key = f"{kind}:{(pair[0] if full else pair[1]) if pair else event.id}"
-        piece = self.store.get(key)
-        if piece is None:
-            piece = self.store[key] = make()
+        if key in self.store:
+            piece: T = self.store[key]
+            return piece
+        piece = self.store[key] = make()
         return piece
 
 
-def current_pieces(store: dict[str, str], digests: dict[str, DigestPair]) -> dict[str, str]:
+def current_pieces(store: dict[str, Any], digests: dict[str, DigestPair]) -> dict[str, Any]:
     """The stored pieces that belong to the current events (the rest can never be used again)."""
     wanted = {digest for pair in digests.values() for digest in pair}
     return {key: piece for key, piece in store.items() if key.partition(":")[2] in wanted}

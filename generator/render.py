@@ -198,9 +198,10 @@ class Renderer:
             ("events.json", "full", lambda: render_json(self.config, self.timeline, self.markup, self.pieces)),
             ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup,
                                                                     self.pieces)),
-            ("timelinejs.csv", "listed", lambda: render_timelinejs_csv(self.config, self.timeline, self.markup)),
+            ("timelinejs.csv", "listed", lambda: render_timelinejs_csv(self.config, self.timeline, self.markup,
+                                                                       self.pieces)),
             ("feed.json", "listed", lambda: render_json_feed(self.config, self.timeline, self.markup)),
-            ("events.geojson", "listed", lambda: render_geojson(self.config, self.timeline)),
+            ("events.geojson", "listed", lambda: render_geojson(self.config, self.timeline, self.pieces)),
             ("search.json", "listed", lambda: render_search_index(
                 self.timeline, lambda event: timeline_path(event, self._split).split("#")[0], self.words.date_label,
                 self.pieces)),
