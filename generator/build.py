@@ -13,6 +13,7 @@ from generator.content import content_key, event_files, event_folders, load_cont
 from generator.eventfiles import refresh_event_files
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder
 from generator.parallel import render_pages, worker_count
+from generator.pieces import drop_stale_pieces
 from generator.planning import plan_build
 from generator.render import Renderer
 
@@ -75,19 +76,23 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         pages, fingerprints = renderer.pages(), {}
     previous = cache.pages if cache is not None and cache.output == str(output) else {}
 
-    patch = in_place and cache is not None and bool(previous)
-
     def reusable(path: str) -> bool:
         known = previous.get(path)
         if known is None or known[0] != fingerprints[path]:
             return False
-        if patch:
+        if in_place:
             return True  # serve's private output: nothing but these builds writes there
         old = output / path
         return old.is_file() and old.stat().st_size == known[1]
 
     reuse = {path for path in fingerprints if reusable(path)}
     fresh = [page for page in pages if page.path not in reuse]
+    # Replace only the changed files (each atomically, all after everything rendered) when most files
+    # stay; otherwise stage a whole new site beside the old one and swap the two folders.
+    patch = cache is not None and bool(previous) and (in_place or 2 * len(reuse) >= len(fingerprints))
+    if cache is not None and len(reuse) < len(fingerprints):  # something will be rendered
+        cache.ensure_store()
+        drop_stale_pieces(cache.fragments, renderer.pieces.digests)
     processes = worker_count(workers, len(fresh))
     writer = PatchedOutput(output) if patch else StagedOutput(output, cleanup)
     static = renderer.static_files()

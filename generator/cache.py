@@ -32,7 +32,7 @@ from generator.model import Event
 from generator.registry import Registry
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/7"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/8"  # bump whenever BuildCache changes shape
 
 
 @dataclass
@@ -54,10 +54,50 @@ class BuildCache:
     files: list[str] = field(default_factory=list)  # every file of that output, pages or not
     plan: Any = None  # the last generator.planning.PlanMemo: kept in memory (serve), never stored
     event_files: list[EventFile] | None = None  # the event files of the last build: in memory only
+    store: str = ""  # where the big caches (STORE_FIELDS) are stored, while they are not loaded yet
+    loaded: Any = None  # what the index looked like when it was loaded (see save_cache)
 
     def __getstate__(self) -> dict[str, Any]:
-        """What is pickled: everything but what is kept in memory only."""
-        return {**self.__dict__, "plan": None, "event_files": None}
+        """What is pickled into the index: everything but the big caches and what is kept in memory only."""
+        return {**self.__dict__, **{name: {} for name in STORE_FIELDS},
+                "plan": None, "event_files": None, "store": "", "loaded": None}
+
+    def ensure_store(self) -> None:
+        """Load the big caches (rendered Markdown, pieces, compiled templates) before anything is rendered.
+
+        A build that renders nothing (no change) never needs them, so they live in a file of their own,
+        read only here. They are filled in place: the renderer already holds these dictionaries.
+        """
+        if not self.store:
+            return
+        path, self.store = Path(self.store), ""
+        data = _read_pickle(path)
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return
+        for name in STORE_FIELDS:
+            if name != "markdown" or data.get("markdown_mode") == self.markdown_mode:
+                getattr(self, name).update(data.get(name, {}))
+
+
+STORE_FIELDS = ("markdown", "fragments", "templates")
+
+
+def _read_pickle(path: Path) -> Any:
+    """A pickle of ours, or None if it is missing or unreadable."""
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 (our own file, outside the project, under the user's home)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or corrupt file is simply not used
+        logger.info("ignoring an unreadable build cache file %s (%s)", path, exc)
+        return None
+
+
+def _index_state(cache: BuildCache) -> tuple[Any, ...]:
+    """What decides whether the index must be saved again: everything in it that a build can change."""
+    return (cache.content_key, cache.markdown_mode, cache.output, tuple(cache.files), dict(cache.pages),
+            dict(cache.stamps), dict(cache.digests), tuple(cache.events), tuple(cache.registries))
 
 
 def cache_file(root: Path) -> Path:
@@ -71,35 +111,46 @@ def cache_file(root: Path) -> Path:
 
 
 def load_cache(root: Path) -> BuildCache:
-    """The stored cache for a project, or an empty one if there is none or it cannot be trusted."""
+    """The stored cache for a project, or an empty one if there is none or it cannot be trusted.
+
+    Only the index is read here; the big caches beside it are read by `BuildCache.ensure_store`.
+    """
     path = cache_file(root)
-    try:
-        with path.open("rb") as handle:
-            data = pickle.load(handle)  # noqa: S301 (our own file, outside the project, under the user's home)
-    except FileNotFoundError:
-        return BuildCache()
-    except Exception as exc:  # a truncated or corrupt file is simply not used
-        logger.info("ignoring an unreadable build cache (%s)", exc)
+    data = _read_pickle(path)
+    if data is None:
         return BuildCache()
     if not isinstance(data, BuildCache) or data.format != FORMAT:
         logger.info("ignoring a build cache from another version")
         return BuildCache()
+    data.store = str(path.with_suffix(".store"))
+    data.loaded = _index_state(data)
     return data
 
 
-def save_cache(root: Path, cache: BuildCache) -> None:
-    """Store the cache atomically; failing to store it only costs speed next time."""
-    path = cache_file(root)
+def _write_pickle(path: Path, value: Any) -> None:
     temporary = path.with_suffix(f".tmp-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as handle:
-            pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
     except OSError as exc:
         logger.warning("could not save the build cache: %s", exc)
         with contextlib.suppress(OSError):
             temporary.unlink()
+
+
+def save_cache(root: Path, cache: BuildCache) -> None:
+    """Store the cache atomically; failing to store it only costs speed next time.
+
+    The big caches are written only if they were loaded (so may have grown), the index only if it changed.
+    """
+    path = cache_file(root)
+    if not cache.store:  # loaded, or never stored: the big caches are all in memory
+        store = {name: getattr(cache, name) for name in STORE_FIELDS}
+        _write_pickle(path.with_suffix(".store"), {"format": FORMAT, "markdown_mode": cache.markdown_mode, **store})
+    if cache.loaded is None or cache.loaded != _index_state(cache):
+        _write_pickle(path, cache)
 
 
 def event_digests(events: tuple[Event, ...], cache: BuildCache) -> dict[str, tuple[str, str]]:

@@ -153,10 +153,10 @@ class StagedOutput:
 
 
 class PatchedOutput(StagedOutput):
-    """For a private preview folder: stage only the files that changed, then move each into place.
+    """For incremental builds: stage only the files that changed, then move each into place.
 
     Each file is replaced atomically (rename), and nothing is touched before `commit`, so a failed
-    build leaves the previous files served. Unchanged files are simply left where they are.
+    build leaves the previous site whole. Unchanged files are simply left where they are.
     """
 
     def keep(self, size: int) -> None:
@@ -176,7 +176,15 @@ class PatchedOutput(StagedOutput):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 staged.replace(target)
         for path in remove:
+            gone = self.output / _safe_relative(path)
             with contextlib.suppress(FileNotFoundError):
-                (self.output / _safe_relative(path)).unlink()
+                gone.unlink()
+            for folder in gone.parents:  # and the folders this left empty, as a clean build has none
+                if folder == self.output or not folder.is_relative_to(self.output):
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty
+                    break
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging = None

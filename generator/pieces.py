@@ -36,7 +36,8 @@ class PieceStore:
         return piece
 
 
-def current_pieces(store: dict[str, Any], digests: dict[str, DigestPair]) -> dict[str, Any]:
-    """The stored pieces that belong to the current events (the rest can never be used again)."""
+def drop_stale_pieces(store: dict[str, Any], digests: dict[str, DigestPair]) -> None:
+    """Remove from `store` (in place) the pieces of events that no longer exist or have changed."""
     wanted = {digest for pair in digests.values() for digest in pair}
-    return {key: piece for key, piece in store.items() if key.partition(":")[2] in wanted}
+    for key in [key for key in store if key.partition(":")[2] not in wanted]:
+        del store[key]

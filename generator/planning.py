@@ -16,7 +16,7 @@ from generator.cache import BuildCache, event_digests, page_fingerprint, render_
 from generator.config import SiteConfig
 from generator.model import Event, Timeline
 from generator.pages import MonthGroup, Page, YearGroup, timeline_is_split
-from generator.pieces import PieceStore, current_pieces
+from generator.pieces import PieceStore
 from generator.render import Renderer
 
 Shape = tuple[tuple[Any, ...], ...]
@@ -82,7 +82,6 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     global_key = render_key(config, renderer.template_dirs, facts)
     digests = event_digests(timeline.events, cache)
     keys = {event_id: (global_key + full, global_key + listed) for event_id, (full, listed) in digests.items()}
-    cache.fragments = current_pieces(cache.fragments, keys)  # only the pieces of current events are kept
     renderer.pieces = PieceStore(cache.fragments, keys)
     shape = timeline_shape(timeline)
     if memo is not None and memo.global_key == global_key and memo.shape == shape:

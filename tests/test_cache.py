@@ -189,3 +189,30 @@ def test_successive_preview_builds_reuse_the_plan_and_match_clean_builds(project
         assert len(plans) == replans, step  # a date edit changes the timeline's shape; the others do not
         assert 0 < result.rendered < result.pages, step
         assert snapshot(project / "preview") == clean_build(project), step
+
+
+def test_small_change_patches_the_site_in_place(project: Path) -> None:
+    build_project(project, use_cache=True)
+    folder = (project / "site").stat().st_ino
+    edit_body(project)
+    assert build_project(project, use_cache=True).rendered == 1
+    assert (project / "site").stat().st_ino == folder  # the same folder, one file replaced in it
+    assert snapshot(project / "site") == clean_build(project)
+    edit_template(project)  # every list page changes: a whole new site is staged and swapped in
+    build_project(project, use_cache=True)
+    assert snapshot(project / "site") == clean_build(project)
+
+
+def test_no_change_build_neither_reads_nor_writes_the_big_caches(project: Path) -> None:
+    build_project(project, use_cache=True)
+    index, store = cache_file(project), cache_file(project).with_suffix(".store")
+    assert index.is_file() and store.is_file()
+    before = (index.stat().st_mtime_ns, store.stat().st_mtime_ns)
+    store.write_bytes(b"unreadable: a no-change build must not even look")
+    assert build_project(project, use_cache=True).rendered == 0
+    assert index.stat().st_mtime_ns == before[0]  # nothing changed: nothing saved
+    assert store.read_bytes().startswith(b"unreadable")
+    edit_body(project)  # now something renders: the unreadable store is ignored, then replaced
+    assert build_project(project, use_cache=True).rendered == 1
+    assert snapshot(project / "site") == clean_build(project)
+    assert not store.read_bytes().startswith(b"unreadable")

@@ -13,7 +13,9 @@ from generator.output import MARKER, StagedOutput
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """Every file's bytes and every folder (an empty one left behind counts as a difference)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"<folder>"
+            for p in folder.rglob("*")}
 
 
 def test_failure_midway_leaves_the_previous_site_and_no_staging(minimal_site: Path) -> None:
