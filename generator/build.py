@@ -71,7 +71,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)
     if cache is not None:
-        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, cache.plan)
+        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, cache.plan, remember=in_place)
     else:
         pages, fingerprints = renderer.pages(), {}
     previous = cache.pages if cache is not None and cache.output == str(output) else {}

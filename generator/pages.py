@@ -145,11 +145,21 @@ def _term_pages(kind: str, key: str, context: dict[str, Any], matching: list[Eve
     paths = [f"{kind}/{key}/" + (f"page/{n}/" if n > 1 else "") for n in range(1, len(chunks) + 1)]
     return [
         Page(path + "index.html", "term.html", {
-            **context, "groups": group_by_year_and_month(chunk), "count": len(matching),
+            **context, "listed": chunk, "count": len(matching),  # grouped only when rendered: see page_context
             "pager": {"number": number, "paths": paths},
         })
         for number, (path, chunk) in enumerate(zip(paths, chunks, strict=True), start=1)
     ]
+
+
+def page_context(page: Page) -> dict[str, Any]:
+    """What the page's template sees: the planned context, with `listed` events grouped by year and month.
+
+    Planning 11,000 pages should not group events that no page will render this time.
+    """
+    if "listed" not in page.context:
+        return page.context
+    return {**page.context, "groups": group_by_year_and_month(page.context["listed"])}
 
 
 def plan_pages(timeline: Timeline) -> list[Page]:

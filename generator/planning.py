@@ -72,11 +72,13 @@ def _users(pages: list[Page]) -> dict[str, list[int]]:
 
 
 def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache: BuildCache,
-               memo: PlanMemo | None = None) -> tuple[list[Page], dict[str, str], PlanMemo]:
+               memo: PlanMemo | None = None,
+               remember: bool = False) -> tuple[list[Page], dict[str, str], PlanMemo | None]:
     """The pages to build and a fingerprint per page and per export (see generator.cache).
 
     Also gives the renderer the cached per-event pieces. With `memo` from the previous build, an edit
-    that left the timeline's shape unchanged re-plans only the pages that show the edited events.
+    that left the timeline's shape unchanged re-plans only the pages that show the edited events; a
+    plan worth keeping for that is returned only if `remember` (serve) asks for it.
     """
     facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds, code; year links
     global_key = render_key(config, renderer.template_dirs, facts)
@@ -96,8 +98,8 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
         pages = renderer.pages()
         found = {page.path: page_fingerprint(global_key, page.path, page.template, page.context, digests)
                  for page in pages}
-        users = _users(pages)
-    memo = PlanMemo(global_key, shape, digests, pages, users, dict(found))
+        users = _users(pages) if remember else {}
+    memo = PlanMemo(global_key, shape, digests, pages, users, dict(found)) if remember else None
     for path, depends, _ in renderer.exports(pages):
         inputs = [p.path for p in pages] if depends == "pages" else \
             [digests[e.id][0 if depends == "full" else 1] for e in timeline.events]

@@ -30,7 +30,7 @@ from generator.i18n import load_words
 from generator.interchange import event_jsonld, og_locale, render_geojson, render_json_feed, render_timelinejs_csv
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
-from generator.pages import KIND_TITLES, Page, all_tags, plan_pages, timeline_is_split, timeline_path
+from generator.pages import KIND_TITLES, Page, all_tags, page_context, plan_pages, timeline_is_split, timeline_path
 from generator.pieces import PieceStore
 from generator.theme import THEME_DIR
 
@@ -167,7 +167,7 @@ class Renderer:
 
     def render_page(self, page: Page) -> bytes:
         """Render one planned page."""
-        return self.render_template(page.template, page.url_path, page.context)
+        return self.render_template(page.template, page.url_path, page_context(page))
 
     def static_files(self) -> dict[str, Path]:
         """Static assets by output path; the project's templates/static overrides the theme's."""
