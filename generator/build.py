@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_f
 from generator.parallel import render_pages, worker_count
 from generator.pieces import drop_stale_pieces
 from generator.planning import plan_build
-from generator.render import Renderer
+from generator.render import TEMPLATE_EXPORTS, Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,8 @@ class BuildResult:
 
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
                cleanup: str = "inline", drafts: bool = False, in_place: bool = False,
-               changed: set[Path] | None = None) -> BuildResult:
+               changed: set[Path] | None = None,
+               pages_ready: Callable[[list[str]], None] | None = None) -> BuildResult:
     """Validate everything, render the pages that changed, then swap the new site in.
 
     `workers` is the number of render processes (None: one per CPU; small sites always use one).
@@ -50,6 +52,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     changed files are staged and each is moved into the output at the end. `changed` (from serve's
     watcher) names the paths edited since the last build with this cache, so the event folders need
     not be listed again. Raises SiteError on any problem; nothing is written then.
+
+    With `pages_ready` (serve, in place), the data exports (JSON, iCalendar, CSV...: made by our code,
+    not by templates, so they cannot fail on the user's input) are written after the pages: the pages
+    are committed, `pages_ready` is called with the exports still being made, then those are committed.
     """
     started = time.perf_counter()
     output = check_output_folder(config)
@@ -96,6 +102,9 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     processes = worker_count(workers, len(fresh))
     writer = PatchedOutput(output) if patch else StagedOutput(output, cleanup)
     static = renderer.static_files()
+    exports = renderer.exports(pages)
+    late = {path for path, _, _ in exports if path not in reuse and path not in TEMPLATE_EXPORTS} \
+        if pages_ready is not None and patch else set()
     with writer as staged:
         for path in sorted(reuse):
             if isinstance(staged, PatchedOutput):
@@ -107,8 +116,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         else:
             for page in fresh:
                 staged.write(page.path, renderer.render_page(page))
-        for path, _, make in renderer.exports(pages):
-            if path not in reuse:
+        for path, _, make in exports:
+            if path not in reuse and path not in late:
                 staged.write(path, make())
         for path, source in static.items():
             staged.write(path, source.read_bytes())
@@ -121,10 +130,21 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     if cache is not None:
         cache.output = str(output)
         cache.pages = {path: (fingerprint, previous[path][1] if path in reuse else (output / path).stat().st_size)
-                       for path, fingerprint in fingerprints.items()}
+                       for path, fingerprint in fingerprints.items() if path not in late}  # late: not yet written
         cache.files = sorted(current)
+    files_written, bytes_written = staged.files, staged.bytes
+    if late:
+        assert pages_ready is not None and cache is not None
+        pages_ready(sorted(late))
+        with PatchedOutput(output) as staged:
+            for path, _, make in exports:
+                if path in late:
+                    staged.write(path, make())
+            staged.commit()
+        cache.pages.update({path: (fingerprints[path], (output / path).stat().st_size) for path in late})
+        files_written, bytes_written = files_written + staged.files, bytes_written + staged.bytes
     logger.info("rendered %d of %d pages with %d process(es)", len(fresh), len(pages), processes)
-    return BuildResult(output, len(timeline.events), len(pages), len(fresh), staged.files, staged.bytes,
+    return BuildResult(output, len(timeline.events), len(pages), len(fresh), files_written, bytes_written,
                        time.perf_counter() - started)
 
 

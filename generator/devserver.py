@@ -25,6 +25,35 @@ TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".ics": "text/calendar; charset=utf-8", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8"}
 
 
+class PendingFiles:
+    """Output files still being written after the pages of a build were announced.
+
+    A request for one of them waits until it is written (at most `timeout` seconds), so a browser
+    never pairs a new page with an old export.
+    """
+
+    def __init__(self, timeout: float = 30.0) -> None:
+        self.timeout = timeout
+        self._paths: set[str] = set()
+        self._written = threading.Condition()
+
+    def hold(self, paths: list[str]) -> None:
+        """These output paths (relative, e.g. 'events.json') are being written."""
+        with self._written:
+            self._paths = set(paths)
+
+    def release(self) -> None:
+        """Everything held is written (or will not be): let waiting requests go."""
+        with self._written:
+            self._paths.clear()
+            self._written.notify_all()
+
+    def wait_for(self, path: str) -> None:
+        """Return once `path` is not being written."""
+        with self._written:
+            self._written.wait_for(lambda: path not in self._paths, self.timeout)
+
+
 class Broker:
     """Holds the preview's current state and wakes every SSE listener when it changes."""
 
@@ -96,9 +125,11 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], root: Path, base_path: str, broker: Broker) -> None:
+    def __init__(self, address: tuple[str, int], root: Path, base_path: str, broker: Broker,
+                 pending: PendingFiles | None = None) -> None:
         super().__init__(address, PreviewHandler)
         self.root, self.base_path, self.broker = root, base_path, broker
+        self.pending = pending or PendingFiles()
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -143,6 +174,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if target is not None and target.name == "index.html" and not path.endswith(("/", "index.html")):
             return self._send(301, TYPES[".txt"], b"", head, {"Location": path + "/"})
         status = 200
+        if target is not None and target.is_relative_to(self.server.root):
+            self.server.pending.wait_for(target.relative_to(self.server.root).as_posix())
         if target is None or not target.is_file():
             status, target = 404, self.server.root / "404.html"
         build = self.server.broker.build  # before reading: a file newer than its id costs a reload, never staleness

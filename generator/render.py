@@ -34,6 +34,9 @@ from generator.pages import KIND_TITLES, Page, all_tags, page_context, plan_page
 from generator.pieces import PieceStore
 from generator.theme import THEME_DIR
 
+# Exports made from the user's templates (which may fail); every other export is data made by our code.
+TEMPLATE_EXPORTS = ("sitemap.xml", "feed.xml")
+
 
 def _hostname(url: str) -> str:
     return urlsplit(url).netloc.removeprefix("www.")

@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.build import build_site
 from generator.cache import BuildCache
 from generator.config import SiteConfig, load_config
-from generator.devserver import Broker, PreviewServer
+from generator.devserver import Broker, PendingFiles, PreviewServer
 from generator.errors import ProblemsError, SiteError
 from generator.watch import ChangeBatcher, ChangeKind, start_watching
 
@@ -27,16 +27,18 @@ Report = Callable[[str], None]
 PORT_ATTEMPTS = 20
 
 
-def fingerprint(folder: Path, cache: BuildCache) -> dict[str, str]:
+def fingerprint(folder: Path, cache: BuildCache, skip: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:
     """A digest per output file: the cache's fingerprint for pages and exports, a content hash for the rest.
 
     Everything else lives at the top of the output or under static/, so only those are read; the
-    fingerprints change whenever what a file was rendered from does.
+    fingerprints change whenever what a file was rendered from does. Files in `skip` (still being
+    written) are left out.
     """
     digests = {path: fingerprint for path, (fingerprint, _) in cache.pages.items()}
     others = [*folder.glob("*"), *folder.glob("static/**/*")]
     for path in sorted(others):
-        if path.is_file() and path.relative_to(folder).as_posix() not in digests:
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name not in digests and name not in skip:
             content = hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
             digests[path.relative_to(folder).as_posix()] = content
     return digests
@@ -72,29 +74,44 @@ class Preview:
         self.fingerprint: dict[str, str] = {}
         self.cache = BuildCache()  # kept in memory for the whole session
         self.lock = threading.Lock()
+        self.pending = PendingFiles()
 
     def rebuild(self, paths: set[Path], kind: ChangeKind) -> None:
         """Build again and announce the result (called from the batcher thread)."""
         with self.lock:
             started = time.perf_counter()
+            announced: list[list[str]] = []
+
+            def announce(late: list[str]) -> None:  # the pages are in place; `late` exports follow
+                self.pending.hold(late)
+                announced.append(self.announce(skip=set(late)))
+
             try:
                 if kind is ChangeKind.CONFIG:
                     self.config = load_config(self.root)
                 result = build_site(self.config.with_overrides(output_dir=str(self.output)), cache=self.cache,
-                                    cleanup="thread", drafts=True, in_place=True, changed=paths)
+                                    cleanup="thread", drafts=True, in_place=True, changed=paths,
+                                    pages_ready=announce)
             except SiteError as exc:
                 lines = error_lines(exc)
                 self.report("\n".join(lines))
                 self.broker.publish("failed", {"errors": lines})
                 return
-            after = fingerprint(self.output, self.cache)
-            pages, stylesheets = changed_pages(self.fingerprint, after)
-            self.fingerprint = after
-            build_id = hashlib.blake2b("".join(sorted(after.values())).encode(), digest_size=6).hexdigest()
-            self.broker.publish("built", {"build": build_id, "pages": pages, "stylesheets": stylesheets, "errors": []})
+            finally:
+                self.pending.release()
+            pages = announced[0] if announced else self.announce()
             names = ", ".join(sorted(p.name for p in paths)[:3]) or "start"
             self.report(f"{result.summary()} [{names}; {len(pages)} page(s) changed; "
                         f"{(time.perf_counter() - started) * 1000:.0f} ms]")
+
+    def announce(self, skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        """Tell the browsers which pages changed since the last announcement; return them."""
+        after = fingerprint(self.output, self.cache, skip)
+        pages, stylesheets = changed_pages(self.fingerprint, after)
+        self.fingerprint = after
+        build_id = hashlib.blake2b("".join(sorted(after.values())).encode(), digest_size=6).hexdigest()
+        self.broker.publish("built", {"build": build_id, "pages": pages, "stylesheets": stylesheets, "errors": []})
+        return pages
 
     def close(self) -> None:
         """End the streams and remove the private output folder."""
@@ -106,7 +123,8 @@ def bind(host: str, port: int, preview: Preview, report: Report) -> PreviewServe
     """A server on `port`, or on the next free port (saying so) when it is taken."""
     for candidate in range(port, port + PORT_ATTEMPTS):
         try:
-            server = PreviewServer((host, candidate), preview.output, preview.config.base_path, preview.broker)
+            server = PreviewServer((host, candidate), preview.output, preview.config.base_path, preview.broker,
+                                   preview.pending)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise SiteError(f"cannot listen on {host}:{candidate}: {exc.strerror}") from None

@@ -76,6 +76,34 @@ def test_edit_rebuilds_and_names_the_changed_page(session: Session) -> None:
     assert status == 200 and "A renamed meeting" in body and "livereload.js" in body
 
 
+def test_exports_asked_for_right_after_the_announcement_are_already_new(session: Session) -> None:
+    """serve writes the data exports after announcing the pages; a request for one waits for it."""
+    session.next_event("state")
+    event = session.root / "content/events/next-meeting.yaml"
+    event.write_text(event.read_text().replace("A second meeting", "A renamed meeting"))
+    session.next_event("built")
+    for path in ("/events.json", "/search.json", "/timelinejs.csv", "/events.ics"):
+        status, body = session.get(path)
+        assert status == 200 and "A renamed meeting" in body, path
+
+
+def test_pending_files_wait_until_released() -> None:
+    from generator.devserver import PendingFiles
+
+    pending = PendingFiles(timeout=5)
+    pending.hold(["events.json"])
+    done: list[float] = []
+    waiter = threading.Thread(target=lambda: (pending.wait_for("events.json"), done.append(time.monotonic())))
+    waiter.start()
+    pending.wait_for("index.html")  # not held: returns at once
+    time.sleep(0.2)
+    assert done == []  # still waiting for events.json
+    released = time.monotonic()
+    pending.release()
+    waiter.join(5)
+    assert done and done[0] >= released
+
+
 def test_broken_yaml_shows_errors_then_clears(session: Session) -> None:
     session.next_event("state")
     event = session.root / "content/events/next-meeting.yaml"
