@@ -31,6 +31,7 @@ from generator.serve import serve  # noqa: E402
 from generator.watch import DEBOUNCE_SECONDS, SETTLE_SECONDS  # noqa: E402
 
 REBUILD = re.compile(r"; (\d+) ms\]$")  # serve's report: "Built ... [names; N page(s) changed; T ms]"
+ANNOUNCED = re.compile(r"pages announced after (\d+) ms")  # before the data exports are written
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -85,6 +86,10 @@ def measure(root: Path, saves: int, port: int) -> tuple[list[float], list[float]
         stop.set()
         thread.join(10)
     rebuilds = [float(match.group(1)) for line in lines[1:] if (match := REBUILD.search(line))]
+    announced = [float(match.group(1)) for line in lines[1:] if (match := ANNOUNCED.search(line))]
+    if announced:
+        print(f"  pages announced to the browser after: median {statistics.median(announced):.0f} ms, "
+              f"worst {max(announced):.0f} ms (the data exports are written after that)")
     return timings, rebuilds
 
 

@@ -81,10 +81,12 @@ class Preview:
         with self.lock:
             started = time.perf_counter()
             announced: list[list[str]] = []
+            shown: list[float] = []
 
             def announce(late: list[str]) -> None:  # the pages are in place; `late` exports follow
                 self.pending.hold(late)
                 announced.append(self.announce(skip=set(late)))
+                shown.append(time.perf_counter())
 
             try:
                 if kind is ChangeKind.CONFIG:
@@ -101,7 +103,8 @@ class Preview:
                 self.pending.release()
             pages = announced[0] if announced else self.announce()
             names = ", ".join(sorted(p.name for p in paths)[:3]) or "start"
-            self.report(f"{result.summary()} [{names}; {len(pages)} page(s) changed; "
+            early = f"pages announced after {(shown[0] - started) * 1000:.0f} ms; " if shown else ""
+            self.report(f"{result.summary()} [{names}; {len(pages)} page(s) changed; {early}"
                         f"{(time.perf_counter() - started) * 1000:.0f} ms]")
 
     def announce(self, skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
