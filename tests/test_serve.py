@@ -141,7 +141,10 @@ def test_preview_output_is_byte_identical_to_a_clean_build(minimal_site: Path) -
         running.next_event("state")
         event = minimal_site / "content/events/meeting.yaml"
         event.write_text(event.read_text().replace("Alice meets Bob", "Alice and Bob meet"))
-        running.next_event("built")
+        running.next_event("built")  # the pages are in place; the data exports follow, then the report
+        deadline = time.monotonic() + 10
+        while not any("meeting.yaml" in line for line in running.lines) and time.monotonic() < deadline:
+            time.sleep(0.02)
         preview_output = next(Path(p) for p in Path("/tmp").glob("build-site-serve-*/site")
                               if (p / "events/meeting/index.html").is_file()
                               and "Alice and Bob meet" in (p / "events/meeting/index.html").read_text())
