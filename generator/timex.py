@@ -129,21 +129,24 @@ _pattern(rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P
          rf"(?:,?\s+(?P<y>{_YEAR}))?")(_date)
 
 
-@_pattern(r"(?P<part>(?i:early|mid|late|(?:the\s+)?(?:beginning|middle|start|end)\s+of))[\s-]+"
-          rf"(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?")
+_PART = r"(?P<part>(?i:early|mid|late|(?:the\s+)?(?:beginning|middle|start|end)\s+of))[\s-]+"
+
+
+def _part(m: re.Match[str]) -> str:
+    """'early', 'mid' or 'late' for the matched part words ('the end of' -> 'late')."""
+    word = m["part"].casefold().split()
+    return {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}.get(
+        word[-2] if len(word) > 1 else word[0], word[0])
+
+
+@_pattern(_PART + rf"(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?")
 def _part_of_month(m: re.Match[str]) -> dict[str, object] | None:
-    word = m["part"].casefold().split()
-    part = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}.get(
-        word[-2] if len(word) > 1 else word[0], word[0])
-    return {"kind": "part", "part": part, "month": _month(m["m"]), "year": _year(m["y"])}
+    return {"kind": "part", "part": _part(m), "month": _month(m["m"]), "year": _year(m["y"])}
 
 
-@_pattern(r"(?P<part>(?i:early|mid|late|(?:the\s+)?(?:beginning|middle|start|end)\s+of))[\s-]+"
-          rf"(?:(?P<y>{_YEAR})|(?P<rel>(?i:next|last|this))\s+(?i:year))\b")
+@_pattern(_PART + rf"(?:(?P<y>{_YEAR})|(?P<rel>(?i:next|last|this))\s+(?i:year))\b")
 def _part_of_year(m: re.Match[str]) -> dict[str, object] | None:
-    word = m["part"].casefold().split()
-    part = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}.get(
-        word[-2] if len(word) > 1 else word[0], word[0])
+    part = _part(m)
     amount = {"last": -1, "next": 1}.get((m["rel"] or "").casefold(), 0)
     return {"kind": "yearpart", "part": part, "year": _year(m["y"]), "amount": amount,
             "shift": _shift(m["rel"])}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler
@@ -130,3 +131,18 @@ class PagesHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output quiet."""
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's seed timeline, built once per test module (read only)."""
+    from generator.build import build_project
+
+    output = tmp_path_factory.mktemp("seed") / "site"
+    build_project(PROJECT, output_dir=str(output))
+    return output
+
+
+def events_json(site: Path) -> list[dict[str, Any]]:
+    """The events of a built site's JSON export."""
+    return json.loads((site / "events.json").read_text(encoding="utf-8"))["events"]  # type: ignore[no-any-return]

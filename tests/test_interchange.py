@@ -22,6 +22,7 @@ from test_output import snapshot
 from conftest import write_files
 from generator.build import build_project
 from generator.interchange import CSV_COLUMNS, og_locale, script_json
+from tests.conftest import events_json
 
 SEED = "https://timeline.example.org/"
 
@@ -50,20 +51,6 @@ JSON_FEED_SCHEMA: dict[str, Any] = {
         }},
     },
 }
-
-
-@pytest.fixture(scope="module")
-def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's seed timeline, built once for this module."""
-    from tests.conftest import PROJECT
-
-    output = tmp_path_factory.mktemp("seed") / "site"
-    build_project(PROJECT, output_dir=str(output))
-    return output
-
-
-def events_json(site: Path) -> list[dict[str, Any]]:
-    return json.loads((site / "events.json").read_text(encoding="utf-8"))["events"]  # type: ignore[no-any-return]
 
 
 def test_timelinejs_csv_has_the_template_columns_and_every_event(seed_site: Path) -> None:

@@ -11,25 +11,11 @@ from typing import Any
 
 import feedparser
 import icalendar
-import pytest
 
 from generator.build import build_project
 from generator.exports import plain_text
-from tests.conftest import PROJECT
+from tests.conftest import events_json
 from tests.test_benchmarks_synth import load_synth
-
-
-@pytest.fixture(scope="module")
-def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's seed timeline, built once for this module."""
-    output = tmp_path_factory.mktemp("seed") / "site"
-    build_project(PROJECT, output_dir=str(output))
-    return output
-
-
-def events_json(site: Path) -> list[dict[str, Any]]:
-    """The events of the JSON export."""
-    return json.loads((site / "events.json").read_text(encoding="utf-8"))["events"]  # type: ignore[no-any-return]
 
 
 def import_timelinejs(document: dict[str, Any]) -> list[dict[str, str]]:
