@@ -55,6 +55,17 @@ def retitle(event: Path, title: str) -> None:
     event.write_text("".join(lines), encoding="utf-8")
 
 
+def settle(lines: list[str], rebuilds: int, timeout: float = 120) -> None:
+    """Wait until serve has reported `rebuilds` rebuilds after its first build: the last one is over.
+
+    serve writes the data exports after announcing the pages and reports a rebuild only after them;
+    a save made while they are being written would wait for them, measuring two rebuilds, not one.
+    """
+    deadline = time.monotonic() + timeout
+    while sum(1 for line in lines[1:] if REBUILD.search(line)) < rebuilds and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def measure(root: Path, saves: int, port: int) -> tuple[list[float], list[float]]:
     """Milliseconds from each save to the page showing the new title, and each rebuild's own time."""
     event = sorted((root / "content" / "events").rglob("*.yaml"))[0]
@@ -75,6 +86,7 @@ def measure(root: Path, saves: int, port: int) -> tuple[list[float], list[float]
             page.wait_for_selector("script[data-connected]", state="attached")  # live reload is listening
             for number in range(1, saves + 1):
                 title = f"Latency probe {number}"
+                settle(lines, number - 1)  # the previous rebuild, data exports included, is over
                 started = time.perf_counter()
                 retitle(event, title)
                 page.wait_for_function("title => document.querySelector('h1')?.textContent.trim() === title",
