@@ -19,6 +19,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -111,6 +112,10 @@ class EventDate:
 
     def sort_key(self) -> tuple[date, int, bool]:
         """Earliest start first; on a tie, the longer span, then the certain date (see the module docstring)."""
+        return self._sort_key
+
+    @cached_property
+    def _sort_key(self) -> tuple[date, int, bool]:
         return (self.earliest, -(self.latest - self.earliest).days, self.uncertain or self.approximate)
 
     @property

@@ -30,8 +30,7 @@ ICAL_STATUS = {"planned": "TENTATIVE", "reported": "TENTATIVE", "confirmed": "CO
 
 def last_updated(event: Event) -> date:
     """The newest date the event's own content tells us about: its latest source, else its start."""
-    dates = [s.published.latest for s in event.sources if s.published]
-    return max(dates) if dates else event.date.earliest
+    return event.updated
 
 
 def _ical_escape(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -100,6 +101,12 @@ class Event:
     def sort_key(self) -> tuple[object, ...]:
         """Chronological order (see generator.dates), then id for a stable total order."""
         return (*self.date.sort_key(), self.id)
+
+    @cached_property
+    def updated(self) -> datetime.date:
+        """The newest date the event's own content tells us about: its latest source, else its start."""
+        dates = [s.published.latest for s in self.sources if s.published]
+        return max(dates) if dates else self.date.earliest
 
     @cached_property
     def outlets(self) -> tuple[str, ...]:

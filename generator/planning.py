@@ -100,8 +100,9 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
                  for page in pages}
         users = _users(pages) if remember else {}
     memo = PlanMemo(global_key, shape, digests, pages, users, dict(found)) if remember else None
+    inputs = {"pages": ",".join(p.path for p in pages),  # what each kind of export is made from
+              "full": ",".join(digests[e.id][0] for e in timeline.events),
+              "listed": ",".join(digests[e.id][1] for e in timeline.events)}
     for path, depends, _ in renderer.exports(pages):
-        inputs = [p.path for p in pages] if depends == "pages" else \
-            [digests[e.id][0 if depends == "full" else 1] for e in timeline.events]
-        found[path] = page_fingerprint(global_key, path, depends, {"inputs": inputs}, digests)
+        found[path] = page_fingerprint(global_key, path, depends, {"inputs": inputs[depends]}, digests)
     return pages, found, memo

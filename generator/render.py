@@ -30,7 +30,7 @@ from generator.i18n import load_words
 from generator.interchange import event_jsonld, og_locale, render_geojson, render_json_feed, render_timelinejs_csv
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
-from generator.pages import KIND_TITLES, Page, all_tags, page_context, plan_pages, timeline_is_split, timeline_path
+from generator.pages import KIND_TITLES, Page, page_context, plan_pages, timeline_is_split, timeline_path
 from generator.pieces import PieceStore
 from generator.theme import THEME_DIR
 
@@ -86,7 +86,7 @@ class Renderer:
         self.env.globals.update(
             site=config, timeline=timeline, url=self.url, absolute_url=config.absolute_url,
             entity=self.entity, statuses=STATUSES, stances=STANCES, kind_titles=KIND_TITLES,
-            tags=all_tags(timeline), event_url=self.event_url, term_url=self.term_url,
+            event_url=self.event_url, term_url=self.term_url,
             updated=last_updated, feed_updated=self.feed_updated, card=self.card, row=self.row,
             timeline_url=self.timeline_url, t=self.words.t, tn=self.words.tn, words=self.words,
             event_jsonld=self.event_jsonld, og_locale=og_locale(config.language),
