@@ -24,6 +24,9 @@ from generator.errors import ProblemsError, SiteError
 from generator.watch import ChangeBatcher, ChangeKind, start_watching
 
 Report = Callable[[str], None]
+# After announcing changed pages, wait this long before making the data exports: making them keeps
+# the interpreter busy, which slows the server's answers to the browsers fetching their pages.
+HEAD_START_SECONDS = 0.1
 PORT_ATTEMPTS = 20
 
 
@@ -87,6 +90,8 @@ class Preview:
                 self.pending.hold(late)
                 announced.append(self.announce(skip=set(late)))
                 shown.append(time.perf_counter())
+                if announced[0]:
+                    time.sleep(HEAD_START_SECONDS)  # let the browsers fetch their pages before the exports
 
             try:
                 if kind is ChangeKind.CONFIG:
