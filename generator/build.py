@@ -13,7 +13,7 @@ from generator.config import SiteConfig, load_config
 from generator.content import content_key, event_files, event_folders, load_content
 from generator.eventfiles import refresh_event_files
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder
-from generator.parallel import render_pages, worker_count
+from generator.parallel import Progress, render_pages, worker_count
 from generator.pieces import drop_stale_pieces
 from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
@@ -43,7 +43,8 @@ class BuildResult:
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
                cleanup: str = "inline", drafts: bool = False, in_place: bool = False,
                changed: set[Path] | None = None,
-               pages_ready: Callable[[list[str]], None] | None = None) -> BuildResult:
+               pages_ready: Callable[[list[str]], None] | None = None,
+               progress: Progress | None = None) -> BuildResult:
     """Validate everything, render the pages that changed, then swap the new site in.
 
     `workers` is the number of render processes (None: one per CPU; small sites always use one).
@@ -56,6 +57,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     With `pages_ready` (serve, in place), the data exports (JSON, iCalendar, CSV...: made by our code,
     not by templates, so they cannot fail on the user's input) are written after the pages: the pages
     are committed, `pages_ready` is called with the exports still being made, then those are committed.
+    `progress` hears (pages rendered, pages to render) as rendering goes on.
     """
     started = time.perf_counter()
     output = check_output_folder(config)
@@ -112,10 +114,12 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             else:
                 staged.link(path, output / path)
         if processes > 1:
-            render_pages(renderer, fresh, staged, processes)
+            render_pages(renderer, fresh, staged, processes, progress)
         else:
-            for page in fresh:
+            for number, page in enumerate(fresh, start=1):
                 staged.write(page.path, renderer.render_page(page))
+                if progress is not None:
+                    progress(number, len(fresh))
         for path, _, make in exports:
             if path not in reuse and path not in late:
                 staged.write(path, make())
@@ -150,15 +154,15 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
 
 def build_project(root: Path, base_url: str | None = None, output_dir: str | None = None,
                   workers: int | None = 1, use_cache: bool = False, cleanup: str = "inline",
-                  drafts: bool = False) -> BuildResult:
+                  drafts: bool = False, progress: Progress | None = None) -> BuildResult:
     """Load `<root>/site.yaml`, apply overrides, and build (with the stored cache if `use_cache`).
 
     `cleanup` says how the replaced site is deleted (generator.output.CLEANUP_MODES).
     """
     config = load_config(root).with_overrides(base_url=base_url, output_dir=output_dir)
     if not use_cache:
-        return build_site(config, workers=workers, cleanup=cleanup, drafts=drafts)
+        return build_site(config, workers=workers, cleanup=cleanup, drafts=drafts, progress=progress)
     cache = load_cache(config.root)
-    result = build_site(config, workers=workers, cache=cache, cleanup=cleanup, drafts=drafts)
+    result = build_site(config, workers=workers, cache=cache, cleanup=cleanup, drafts=drafts, progress=progress)
     save_cache(config.root, cache)
     return result

@@ -22,6 +22,7 @@ from generator.deploy import DeployOptions, deploy
 from generator.errors import SiteError
 from generator.extract import ExtractResult, extract_article
 from generator.linkcheck import check_site
+from generator.progress import TerminalProgress
 from generator.workflow import write_workflow
 
 
@@ -62,8 +63,13 @@ def cli(ctx: click.Context, project: Path, quiet: bool, verbose: int) -> None:
 def build(ctx: click.Context, base_url: str | None = None, output_dir: str | None = None,
           jobs: int | None = None, no_cache: bool = False, drafts: bool = False) -> None:
     """Validate the content and build the site (nothing is written if anything is wrong)."""
-    result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir, workers=jobs,
-                           use_cache=not no_cache, cleanup="process", drafts=drafts)
+    progress = None if ctx.obj["quiet"] else TerminalProgress(sys.stderr)
+    try:
+        result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir, workers=jobs,
+                               use_cache=not no_cache, cleanup="process", drafts=drafts, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     if not ctx.obj["quiet"]:
         click.echo(result.summary())
 

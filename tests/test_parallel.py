@@ -44,3 +44,13 @@ def test_error_in_a_worker_is_raised_and_nothing_is_written(big_project: Path, t
 def test_small_sites_render_in_one_process() -> None:
     assert worker_count(8, MIN_PAGES_PER_WORKER - 1) == 1
     assert worker_count(None, 10 * MIN_PAGES_PER_WORKER) >= 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_counts_every_rendered_page_once(big_project: Path, workers: int) -> None:
+    heard: list[tuple[int, int]] = []
+    result = build_project(big_project, output_dir=f"progress-{workers}", workers=workers,
+                           progress=lambda done, total: heard.append((done, total)))
+    assert heard and heard[-1] == (result.rendered, result.rendered)
+    assert [done for done, _ in heard] == sorted(done for done, _ in heard)  # never goes back
+    assert {total for _, total in heard} == {result.rendered}
