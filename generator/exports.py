@@ -11,7 +11,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -78,14 +78,20 @@ def _vevent(config: SiteConfig, event: Event) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-def render_ical(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
-    """An iCalendar file with one all-day VEVENT per event (open-ended events get their start day)."""
+def ical_chunks(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> Iterator[str]:
+    """An iCalendar file with one all-day VEVENT per event (open-ended events get their start day), streamed."""
     pieces = pieces or PieceStore()
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//build-site//timeline//EN",
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_ical_escape(config.title)}"]
-    events = [pieces.get("ical", event, False, partial(_vevent, config, event)) for event in timeline.events]
-    text = "".join(_fold(line) + "\r\n" for line in head) + "".join(events) + "END:VCALENDAR\r\n"
-    return text.encode("utf-8")
+    yield "".join(_fold(line) + "\r\n" for line in head)
+    for event in timeline.events:
+        yield pieces.get("ical", event, False, partial(_vevent, config, event))
+    yield "END:VCALENDAR\r\n"
+
+
+def render_ical(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
+    """The iCalendar file (see ical_chunks), in memory."""
+    return "".join(ical_chunks(config, timeline, pieces)).encode("utf-8")
 
 
 def event_record(event: Event, config: SiteConfig, timeline: Timeline,
@@ -129,17 +135,29 @@ def _json_entry(event: Event, config: SiteConfig, timeline: Timeline, markup: Ma
     return _compact_json(event_record(event, config, timeline, markup))
 
 
-def render_json(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
-                pieces: PieceStore | None = None) -> bytes:
-    """All events as one JSON document, in timeline order (each event's entry kept in `pieces`)."""
+def json_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                pieces: PieceStore | None = None) -> Iterator[str]:
+    """All events as one JSON document, in timeline order, as pieces of text to write one by one.
+
+    Streamed: at 10,000 events the document is about 50 MB, and joining it in memory would hold it
+    twice more. Each event's entry is kept in `pieces`.
+    """
     pieces = pieces or PieceStore()
     header = {"title": config.title, "description": config.description, "language": config.language,
               "url": config.absolute_url(""), "events": []}
-    entries = [pieces.get("json", event, True, partial(_json_entry, event, config, timeline, markup))
-               for event in timeline.events]
     head = _compact_json(header)
     assert head.endswith('"events":[]}')
-    return (head[:-2] + ",".join(entries) + "]}\n").encode("utf-8")
+    yield head[:-2]
+    for position, event in enumerate(timeline.events):
+        entry = pieces.get("json", event, True, partial(_json_entry, event, config, timeline, markup))
+        yield "," + entry if position else entry
+    yield "]}\n"
+
+
+def render_json(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                pieces: PieceStore | None = None) -> bytes:
+    """All events as one JSON document (see json_chunks), in memory."""
+    return "".join(json_chunks(config, timeline, markup, pieces)).encode("utf-8")
 
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

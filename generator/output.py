@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -79,6 +80,9 @@ def _remove_leftovers(output: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
+Content = bytes | Iterable[str]  # a file's content: bytes, or pieces of text streamed to disk
+
+
 class StagedOutput:
     """A context manager: write files, then `commit()` swaps them in; otherwise nothing changes."""
 
@@ -105,14 +109,18 @@ class StagedOutput:
         (self.staging / MARKER).write_bytes(MARKER_TEXT)
         return self
 
-    def write(self, path: str, data: bytes) -> None:
-        """Write one file into the staging folder."""
+    def write(self, path: str, data: Content) -> None:
+        """Write one file into the staging folder: bytes, or pieces of text written one by one as UTF-8."""
         assert self.staging is not None, "use StagedOutput as a context manager"
         target = self.staging.joinpath(*_safe_relative(path).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            with target.open("w", encoding="utf-8", newline="") as handle:
+                handle.writelines(data)
         self.files += 1
-        self.bytes += len(data)
+        self.bytes += len(data) if isinstance(data, bytes) else target.stat().st_size
 
     def link(self, path: str, source: Path) -> None:
         """Put an unchanged file from the previous output into the staging folder (hard link, else copy)."""

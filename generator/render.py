@@ -19,9 +19,9 @@ from generator.config import SiteConfig
 from generator.errors import Problem, TemplateError, make_problem
 from generator.exports import (
     SEARCH_TEXT,
+    ical_chunks,
+    json_chunks,
     last_updated,
-    render_ical,
-    render_json,
     render_search_index,
     render_search_text,
     render_timelinejs,
@@ -30,6 +30,7 @@ from generator.i18n import load_words
 from generator.interchange import event_jsonld, og_locale, render_geojson, render_json_feed, render_timelinejs_csv
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
+from generator.output import Content
 from generator.pages import KIND_TITLES, Page, page_context, plan_pages, timeline_is_split, timeline_path
 from generator.pieces import PieceStore
 from generator.theme import THEME_DIR
@@ -187,9 +188,10 @@ class Renderer:
         """The planned HTML pages of this timeline."""
         return plan_pages(self.timeline)
 
-    def exports(self, pages: list[Page]) -> list[tuple[str, str, Callable[[], bytes]]]:
+    def exports(self, pages: list[Page]) -> list[tuple[str, str, Callable[[], Content]]]:
         """The files besides pages, each as (path, what it depends on, how to make it).
 
+        Big exports come as pieces of text, written one by one (see StagedOutput.write).
         The dependency is 'listed' (what lists show of every event), 'full' (all of every event) or
         'pages' (the list of pages), so the build can reuse an export whose inputs did not change.
         """
@@ -197,8 +199,8 @@ class Renderer:
         return [
             ("sitemap.xml", "pages", lambda: self.render_template("sitemap.xml", "sitemap.xml", {"paths": html_paths})),
             ("feed.xml", "listed", lambda: self.render_template("feed.xml", "feed.xml", {})),
-            ("events.ics", "listed", lambda: render_ical(self.config, self.timeline, self.pieces)),
-            ("events.json", "full", lambda: render_json(self.config, self.timeline, self.markup, self.pieces)),
+            ("events.ics", "listed", lambda: ical_chunks(self.config, self.timeline, self.pieces)),
+            ("events.json", "full", lambda: json_chunks(self.config, self.timeline, self.markup, self.pieces)),
             ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup,
                                                                     self.pieces)),
             ("timelinejs.csv", "listed", lambda: render_timelinejs_csv(self.config, self.timeline, self.markup,
