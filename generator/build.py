@@ -12,7 +12,7 @@ from generator.cache import BuildCache, load_cache, save_cache
 from generator.config import SiteConfig, load_config
 from generator.content import content_key, event_files, event_folders, load_content
 from generator.eventfiles import refresh_event_files
-from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder
+from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder, folder_identity
 from generator.parallel import Progress, render_pages, worker_count
 from generator.pieces import drop_stale_pieces
 from generator.planning import plan_build
@@ -82,7 +82,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, cache.plan, remember=in_place)
     else:
         pages, fingerprints = renderer.pages(), {}
-    previous = cache.pages if cache is not None and cache.output == str(output) else {}
+    # The cache describes the output only if this cache's last build wrote it last: a build without the
+    # cache (`check`, `--no-cache`) swaps in a new folder, with another identity.
+    trusted = cache is not None and cache.output == str(output) and cache.output_id == folder_identity(output)
+    previous = cache.pages if cache is not None and trusted else {}
 
     def reusable(path: str) -> bool:
         known = previous.get(path)
@@ -132,7 +135,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         else:
             staged.commit()
     if cache is not None:
-        cache.output = str(output)
+        cache.output, cache.output_id = str(output), folder_identity(output)
         cache.pages = {path: (fingerprint, previous[path][1] if path in reuse else (output / path).stat().st_size)
                        for path, fingerprint in fingerprints.items() if path not in late}  # late: not yet written
         cache.files = sorted(current)
@@ -147,6 +150,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             staged.commit()
         cache.pages.update({path: (fingerprints[path], (output / path).stat().st_size) for path in late})
         files_written, bytes_written = files_written + staged.files, bytes_written + staged.bytes
+    if cache is not None:
+        cache.output_id = folder_identity(output)  # the late exports changed the folder again
     logger.info("rendered %d of %d pages with %d process(es)", len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(fresh), files_written, bytes_written,
                        time.perf_counter() - started)

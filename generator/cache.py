@@ -32,7 +32,7 @@ from generator.model import Event
 from generator.registry import Registry
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/8"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/10"  # bump whenever BuildCache changes shape
 
 
 @dataclass
@@ -50,6 +50,7 @@ class BuildCache:
     fragments: dict[str, Any] = field(default_factory=dict)  # per-event pieces (generator.pieces)
     templates: dict[str, bytes] = field(default_factory=dict)  # compiled Jinja templates (checked by Jinja)
     output: str = ""  # the output folder the page fingerprints describe
+    output_id: tuple[int, int, int] = (0, 0, 0)  # its identity then (generator.output.folder_identity)
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)
     files: list[str] = field(default_factory=list)  # every file of that output, pages or not
     plan: Any = None  # the last generator.planning.PlanMemo: kept in memory (serve), never stored
@@ -96,8 +97,8 @@ def _read_pickle(path: Path) -> Any:
 
 def _index_state(cache: BuildCache) -> tuple[Any, ...]:
     """What decides whether the index must be saved again: everything in it that a build can change."""
-    return (cache.content_key, cache.markdown_mode, cache.output, tuple(cache.files), dict(cache.pages),
-            dict(cache.stamps), dict(cache.digests), tuple(cache.events), tuple(cache.registries))
+    return (cache.content_key, cache.markdown_mode, cache.output, cache.output_id, tuple(cache.files),
+            dict(cache.pages), dict(cache.stamps), dict(cache.digests), tuple(cache.events), tuple(cache.registries))
 
 
 def cache_file(root: Path) -> Path:

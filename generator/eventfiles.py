@@ -18,7 +18,7 @@ from pathlib import Path
 EVENT_SUFFIXES = (".yaml", ".yml")
 RACY_NS = 2_000_000_000  # files younger than this when read are hashed again next time
 
-Stamp = tuple[int, int, int, str]  # (mtime in ns, size, inode, content key)
+Stamp = tuple[int, int, int, int, str]  # (mtime in ns, size, inode, ctime in ns, content key)
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class EventFile:
     mtime_ns: int
     size: int
     inode: int
+    ctime_ns: int  # changes on every write and cannot be set back (unlike mtime: cp -p, touch -r)
 
 
 def find_event_files(folder: Path, root: Path) -> list[EventFile]:
@@ -38,7 +39,7 @@ def find_event_files(folder: Path, root: Path) -> list[EventFile]:
     found: list[EventFile] = []
     prefix = str(root) + os.sep
     for top, dirs, files in os.walk(folder):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # hidden folders: editors' and tools' own
         for name in files:
             dot = name.rfind(".")  # the suffix and stem as pathlib defines them
             if not 0 < dot < len(name) - 1 or name[dot:] not in EVENT_SUFFIXES:
@@ -51,7 +52,7 @@ def find_event_files(folder: Path, root: Path) -> list[EventFile]:
                 continue
             display = path[len(prefix):] if path.startswith(prefix) else path
             found.append(EventFile(path, display.replace(os.sep, "/"), stem,
-                                   stat.st_mtime_ns, stat.st_size, stat.st_ino))
+                                   stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns))
     found.sort(key=lambda file: file.path)
     return found
 
@@ -63,13 +64,13 @@ def file_key(file: EventFile, stamps: dict[str, Stamp], fresh: dict[str, Stamp])
     worth remembering for the next build.
     """
     known = stamps.get(file.display)
-    if known is not None and known[:3] == (file.mtime_ns, file.size, file.inode):
+    if known is not None and known[:4] == (file.mtime_ns, file.size, file.inode, file.ctime_ns):
         fresh[file.display] = known
-        return known[3], None
+        return known[4], None
     data = Path(file.path).read_bytes()
     key = hashlib.blake2b(data, digest_size=16).hexdigest() + file.display
     if len(data) == file.size and time.time_ns() - file.mtime_ns > RACY_NS:
-        fresh[file.display] = (file.mtime_ns, file.size, file.inode, key)
+        fresh[file.display] = (file.mtime_ns, file.size, file.inode, file.ctime_ns, key)
     return key, data
 
 
@@ -86,10 +87,14 @@ def refresh_event_files(previous: list[EventFile], changed: set[Path], folders: 
     by_path = {file.path: file for file in previous}
     for path in changed:
         text = str(path)
+        if any(folder == path or folder.is_relative_to(path) for folder in folders):
+            return None  # an event folder itself (or one above it) was created, moved or deleted
         if not text.startswith(tuple(inside)):
             continue  # not in an event folder: registries, seeds, templates
         name = path.name
         dot = name.rfind(".")
+        if any(part.startswith(".") for part in Path(text[len(prefix):]).parts[:-1]):
+            continue  # inside a hidden folder: never listed
         if text not in by_path and (not 0 < dot < len(name) - 1 or name[dot:] not in EVENT_SUFFIXES):
             return None  # a folder, or something we cannot tell apart from one
         try:
@@ -100,6 +105,7 @@ def refresh_event_files(previous: list[EventFile], changed: set[Path], folders: 
         if not os.path.isfile(text):
             return None
         display = text[len(prefix):] if text.startswith(prefix) else text
-        by_path[text] = EventFile(text, display, name[:dot], stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        by_path[text] = EventFile(text, display.replace(os.sep, "/"), name[:dot], stat.st_mtime_ns, stat.st_size,
+                                  stat.st_ino, stat.st_ctime_ns)
     first = inside[0] if inside else ""
     return sorted(by_path.values(), key=lambda f: (not f.path.startswith(first), f.path))  # as event_files lists

@@ -88,12 +88,15 @@
       old.replaceWith(fresh);
     });
   }
+  var generation = 0;  // only the newest refresh is applied, whatever order the responses come in
   function refresh() {
     if (!window.fetch || !window.DOMParser) { location.reload(); return; }
+    var mine = ++generation;
     fetch(location.href, {cache: "no-store", credentials: "same-origin"}).then(function (response) {
       if (!response.ok) throw new Error(response.status);
       return response.text();
     }).then(function (html) {
+      if (mine !== generation) return;  // a newer build's refresh is on its way
       var next = new DOMParser().parseFromString(html, "text/html");
       if (assetKey(next) !== assetKey(document)) { location.reload(); return; }
       next.querySelectorAll("script[data-endpoint]").forEach(function (s) { s.remove(); });

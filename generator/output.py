@@ -83,6 +83,24 @@ def _remove_leftovers(output: Path) -> None:
 Content = bytes | Iterable[str]  # a file's content: bytes, or pieces of text streamed to disk
 
 
+def folder_identity(folder: Path) -> tuple[int, int, int]:
+    """Device, inode and modification time of a folder: a folder swapped in, or changed, has others."""
+    try:
+        stat = folder.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
+
+
+def _same_small_file(one: Path, other: Path, limit: int = 1 << 20) -> bool:
+    """Whether two files have the same bytes (only checked below `limit` bytes; bigger ones: False)."""
+    try:
+        size = one.stat().st_size
+        return size == other.stat().st_size and size <= limit and one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
+
+
 class StagedOutput:
     """A context manager: write files, then `commit()` swaps them in; otherwise nothing changes."""
 
@@ -181,6 +199,8 @@ class PatchedOutput(StagedOutput):
         for staged in sorted(self.staging.rglob("*")):
             if staged.is_file():
                 target = self.output / staged.relative_to(self.staging)
+                if _same_small_file(staged, target):
+                    continue  # the marker and static files of a no-change build: leave the folder untouched
                 target.parent.mkdir(parents=True, exist_ok=True)
                 staged.replace(target)
         for path in remove:

@@ -70,7 +70,7 @@ class Preview:
 
     def __init__(self, root: Path, config: SiteConfig, report: Report) -> None:
         self.root, self.report = root, report
-        self.workdir = Path(tempfile.mkdtemp(prefix="build-site-serve-"))
+        self.workdir = Path(tempfile.mkdtemp(prefix="build-site-serve-")).resolve()  # as the server resolves requests
         self.output = self.workdir / "site"
         self.broker = Broker()
         self.config = config
@@ -99,8 +99,8 @@ class Preview:
                 result = build_site(self.config.with_overrides(output_dir=str(self.output)), cache=self.cache,
                                     cleanup="thread", drafts=True, in_place=True, changed=paths,
                                     pages_ready=announce)
-            except SiteError as exc:
-                lines = error_lines(exc)
+            except (SiteError, OSError) as exc:  # OSError: a file vanished mid-build; the next save retries
+                lines = error_lines(exc) if isinstance(exc, SiteError) else [f"{exc.filename or ''}: {exc.strerror}"]
                 self.report("\n".join(lines))
                 self.broker.publish("failed", {"errors": lines})
                 return

@@ -221,3 +221,15 @@ def test_no_change_build_neither_reads_nor_writes_the_big_caches(project: Path) 
     assert build_project(project, use_cache=True).rendered == 1
     assert snapshot(project / "site") == clean_build(project)
     assert not store.read_bytes().startswith(b"unreadable")
+
+
+def test_a_build_without_the_cache_in_between_is_noticed(project: Path) -> None:
+    """`check` and `--no-cache` write the same folder without the cache: its page list no longer describes it."""
+    build_project(project, use_cache=True)
+    extra = project / "content/events/zz-added.yaml"
+    extra.write_text(some_event(project).read_text(), encoding="utf-8")
+    build_project(project, use_cache=False)  # writes events/zz-added/ into site/
+    extra.unlink()
+    build_project(project, use_cache=True)
+    assert not (project / "site/events/zz-added").exists()
+    assert snapshot(project / "site") == clean_build(project)

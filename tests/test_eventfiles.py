@@ -33,7 +33,7 @@ def test_an_old_file_is_read_once_then_trusted_by_its_stamp(tmp_path: Path) -> N
     fresh: dict[str, Stamp] = {}
     key, data = file_key(find_event_files(tmp_path, tmp_path)[0], {}, fresh)
     assert data == b"title: one\n"
-    assert fresh["e.yaml"][3] == key
+    assert fresh["e.yaml"][4] == key
     again: dict[str, Stamp] = {}
     key2, data2 = file_key(find_event_files(tmp_path, tmp_path)[0], fresh, again)
     assert (key2, data2) == (key, None)
@@ -94,3 +94,34 @@ def test_a_changed_folder_asks_for_a_full_listing(tmp_path: Path) -> None:
     (events / "2024").mkdir()
     assert refresh_event_files(before, {events / "2024"}, [events, drafts], tmp_path) is None
     assert refresh_event_files(before, {events / "2023"}, [events, drafts], tmp_path) is None
+
+
+def test_a_rewrite_that_restores_the_modification_time_is_still_noticed(tmp_path: Path) -> None:
+    """cp -p, touch -r, tar: same mtime, size and inode; the change time still moves."""
+    path = tmp_path / "e.yaml"
+    path.write_text("title: one\n", encoding="utf-8")
+    _age(path, 60)
+    stamps: dict[str, Stamp] = {}
+    file_key(find_event_files(tmp_path, tmp_path)[0], {}, stamps)
+    old = path.stat().st_mtime_ns
+    time.sleep(0.01)
+    path.write_text("title: two\n", encoding="utf-8")
+    os.utime(path, ns=(old, old))
+    _, data = file_key(find_event_files(tmp_path, tmp_path)[0], stamps, {})
+    assert data == b"title: two\n"
+
+
+def test_a_removed_event_folder_asks_for_a_full_listing(tmp_path: Path) -> None:
+    events, drafts = _layout(tmp_path)
+    before = _listing(events, drafts, tmp_path)
+    assert refresh_event_files(before, {drafts}, [events, drafts], tmp_path) is None  # moved to the trash
+    assert refresh_event_files(before, {tmp_path / "content"}, [events, drafts], tmp_path) is None
+
+
+def test_hidden_folders_are_not_event_folders(tmp_path: Path) -> None:
+    events, drafts = _layout(tmp_path)
+    (events / ".trash").mkdir()
+    (events / ".trash/old.yaml").write_text("x: 1\n", encoding="utf-8")
+    listed = _listing(events, drafts, tmp_path)
+    assert all(".trash" not in f.display for f in listed)
+    assert refresh_event_files(listed, {events / ".trash/old.yaml"}, [events, drafts], tmp_path) == listed
