@@ -61,8 +61,9 @@ class ChangeBatcher:
     """Collects changes and fires `callback` once, `delay` seconds after the last one (trailing edge).
 
     A change that completes a save (the file closed after writing, renamed into place, or deleted)
-    needs only `settle` seconds of quiet: the save is over, and the short wait still gathers the
-    other files an editor or `git checkout` touches at the same moment into the same batch.
+    needs only `settle` seconds of quiet, unless another file is still being written: the save is
+    over, and the short wait still gathers the other files an editor or `git checkout` touches at
+    the same moment into the same batch.
     """
 
     def __init__(self, callback: Callable[[set[Path], ChangeKind], None], delay: float = DEBOUNCE_SECONDS,
@@ -70,6 +71,7 @@ class ChangeBatcher:
         self.callback, self.delay, self.clock, self.settle = callback, delay, clock, settle
         self._lock = threading.Lock()
         self._paths: set[Path] = set()
+        self._writing: set[Path] = set()  # changed, and not yet closed, renamed or deleted
         self._kind: ChangeKind | None = None
         self._deadline = 0.0
 
@@ -78,7 +80,11 @@ class ChangeBatcher:
         with self._lock:
             self._paths.add(path)
             self._kind = kind if self._kind is None or kind.value > self._kind.value else self._kind
-            self._deadline = self.clock() + (self.settle if completes else self.delay)
+            if completes:
+                self._writing.discard(path)
+            else:
+                self._writing.add(path)
+            self._deadline = self.clock() + (self.delay if self._writing else self.settle)
 
     def due(self) -> float | None:
         """Seconds until the batch fires (0 if now), or None when nothing is pending."""
@@ -93,7 +99,7 @@ class ChangeBatcher:
             if self._kind is None or self.clock() < self._deadline:
                 return False
             paths, kind = self._paths, self._kind
-            self._paths, self._kind = set(), None
+            self._paths, self._kind, self._writing = set(), None, set()
         self.callback(paths, kind)
         return True
 

@@ -128,3 +128,15 @@ def test_a_write_then_close_on_disk_is_reported_as_completing(minimal_site: Path
         observer.stop()
         observer.join()
     assert calls[-1] is True
+
+
+def test_a_completed_save_does_not_cut_short_another_file_still_being_written() -> None:
+    clock = FakeClock()
+    batcher = ChangeBatcher(lambda paths, kind: None, delay=0.1, settle=0.025, clock=clock)
+    batcher.add(Path("content/events/big.yaml"), ChangeKind.CONTENT)  # still being written
+    clock.now = 0.01
+    batcher.add(Path("content/events/small.yaml"), ChangeKind.CONTENT, completes=True)
+    assert batcher.due() == pytest.approx(0.1)  # the full quiet time: big.yaml is not closed yet
+    clock.now = 0.02
+    batcher.add(Path("content/events/big.yaml"), ChangeKind.CONTENT, completes=True)
+    assert batcher.due() == pytest.approx(0.025)
