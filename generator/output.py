@@ -191,18 +191,15 @@ class PatchedOutput(StagedOutput):
         self.bytes += size
 
     def commit(self, remove: tuple[str, ...] = ()) -> None:
-        """Move every staged file into the output, then delete the output files in `remove`."""
+        """Delete the output files in `remove`, then move every staged file into the output.
+
+        Deleting first keeps a page whose name changed only in letter case on a case-insensitive
+        file system (where the old and the new name are the same file).
+        """
         assert self.staging is not None
         if not self.output.is_dir():
             super().commit()
             return
-        for staged in sorted(self.staging.rglob("*")):
-            if staged.is_file():
-                target = self.output / staged.relative_to(self.staging)
-                if _same_small_file(staged, target):
-                    continue  # the marker and static files of a no-change build: leave the folder untouched
-                target.parent.mkdir(parents=True, exist_ok=True)
-                staged.replace(target)
         for path in remove:
             gone = self.output / _safe_relative(path)
             with contextlib.suppress(FileNotFoundError):
@@ -214,5 +211,12 @@ class PatchedOutput(StagedOutput):
                     folder.rmdir()
                 except OSError:  # not empty
                     break
+        for staged in sorted(self.staging.rglob("*")):
+            if staged.is_file():
+                target = self.output / staged.relative_to(self.staging)
+                if _same_small_file(staged, target):
+                    continue  # the marker and static files of a no-change build: leave the folder untouched
+                target.parent.mkdir(parents=True, exist_ok=True)
+                staged.replace(target)
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging = None
