@@ -26,10 +26,16 @@ def test_finds_yaml_files_recursively_in_path_order(tmp_path: Path) -> None:
     assert [f.stem for f in found] == ["c", "a", "b"]
 
 
-def test_an_old_file_is_read_once_then_trusted_by_its_stamp(tmp_path: Path) -> None:
+def _event_file(tmp_path: Path, age: float) -> Path:
+    """An event file 'e.yaml' with the title 'one', last modified `age` seconds ago."""
     path = tmp_path / "e.yaml"
     path.write_text("title: one\n", encoding="utf-8")
-    _age(path, 60)
+    _age(path, age)
+    return path
+
+
+def test_an_old_file_is_read_once_then_trusted_by_its_stamp(tmp_path: Path) -> None:
+    _event_file(tmp_path, 60)
     fresh: dict[str, Stamp] = {}
     key, data = file_key(find_event_files(tmp_path, tmp_path)[0], {}, fresh)
     assert data == b"title: one\n"
@@ -40,9 +46,7 @@ def test_an_old_file_is_read_once_then_trusted_by_its_stamp(tmp_path: Path) -> N
 
 
 def test_a_changed_stamp_means_reading_again(tmp_path: Path) -> None:
-    path = tmp_path / "e.yaml"
-    path.write_text("title: one\n", encoding="utf-8")
-    _age(path, 60)
+    path = _event_file(tmp_path, 60)
     stamps: dict[str, Stamp] = {}
     key, _ = file_key(find_event_files(tmp_path, tmp_path)[0], {}, stamps)
     path.write_text("title: two\n", encoding="utf-8")  # same size, new time
@@ -53,9 +57,7 @@ def test_a_changed_stamp_means_reading_again(tmp_path: Path) -> None:
 
 
 def test_a_recently_written_file_is_not_trusted_by_its_stamp(tmp_path: Path) -> None:
-    path = tmp_path / "e.yaml"
-    path.write_text("title: one\n", encoding="utf-8")
-    _age(path, RACY_NS / 1e9 / 4)  # younger than RACY_NS: a same-tick rewrite could keep its stamp
+    _event_file(tmp_path, RACY_NS / 1e9 / 4)  # younger than RACY_NS: a same-tick rewrite could keep its stamp
     fresh: dict[str, Stamp] = {}
     file_key(find_event_files(tmp_path, tmp_path)[0], {}, fresh)
     assert fresh == {}
@@ -98,9 +100,7 @@ def test_a_changed_folder_asks_for_a_full_listing(tmp_path: Path) -> None:
 
 def test_a_rewrite_that_restores_the_modification_time_is_still_noticed(tmp_path: Path) -> None:
     """cp -p, touch -r, tar: same mtime, size and inode; the change time still moves."""
-    path = tmp_path / "e.yaml"
-    path.write_text("title: one\n", encoding="utf-8")
-    _age(path, 60)
+    path = _event_file(tmp_path, 60)
     stamps: dict[str, Stamp] = {}
     file_key(find_event_files(tmp_path, tmp_path)[0], {}, stamps)
     old = path.stat().st_mtime_ns

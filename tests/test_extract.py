@@ -6,6 +6,7 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -213,14 +214,17 @@ def test_json_output(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(list((site / "out").iterdir())) == 8
 
 
+def extract_json(site: Path, name: str, text: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    """Write `text` as seeds/<name>, run `extract --json` on it (which must succeed), and parse the output."""
+    (site / "seeds" / name).write_text(text, encoding="utf-8")
+    assert main(["-C", str(site), "extract", str(site / "seeds" / name), "--json"]) == 0
+    return dict(json.loads(capsys.readouterr().out))
+
+
 def test_no_year_article_reports_instead_of_guessing(site: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    (site / "seeds" / "noyear.txt").write_text(
-        "The minister had arrived in July. Earlier on Saturday, he met the governor.\n",
-        encoding="utf-8")
-    code = main(["-C", str(site), "extract", str(site / "seeds" / "noyear.txt"), "--json"])
-    assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    data = extract_json(site, "noyear.txt",
+                        "The minister had arrived in July. Earlier on Saturday, he met the governor.\n", capsys)
     assert data["publication"]["value"] is None
     assert "--published" in data["publication"]["how"]
     assert [e["value"] for e in data["time_expressions"]] == [None, None]
@@ -229,12 +233,8 @@ def test_no_year_article_reports_instead_of_guessing(site: Path,
 
 
 def test_contradicting_weekday_is_warned(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (site / "seeds" / "wrong.txt").write_text(
-        "Shoigu said on Tuesday, September 4, 2023, that drills were discussed.\n",
-        encoding="utf-8")
-    code = main(["-C", str(site), "extract", str(site / "seeds" / "wrong.txt"), "--json"])
-    assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    data = extract_json(site, "wrong.txt",
+                        "Shoigu said on Tuesday, September 4, 2023, that drills were discussed.\n", capsys)
     assert data["time_expressions"][0]["value"] == "2023-09-04?"
     assert any("contradicts" in w and "Monday" in w for w in data["warnings"])
 
