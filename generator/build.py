@@ -135,7 +135,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         else:
             staged.commit()
     if cache is not None:
-        cache.output, cache.output_id = str(output), folder_identity(output)
+        cache.output = str(output)
         cache.pages = {path: (fingerprint, previous[path][1] if path in reuse else (output / path).stat().st_size)
                        for path, fingerprint in fingerprints.items() if path not in late}  # late: not yet written
         cache.files = sorted(current)
@@ -151,7 +151,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         cache.pages.update({path: (fingerprints[path], (output / path).stat().st_size) for path in late})
         files_written, bytes_written = files_written + staged.files, bytes_written + staged.bytes
     if cache is not None:
-        cache.output_id = folder_identity(output)  # the late exports changed the folder again
+        cache.output_id = folder_identity(output)  # after everything, the late exports included
     logger.info("rendered %d of %d pages with %d process(es)", len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(fresh), files_written, bytes_written,
                        time.perf_counter() - started)
