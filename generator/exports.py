@@ -78,6 +78,11 @@ def _vevent(config: SiteConfig, event: Event) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
+def ical_entry(config: SiteConfig, event: Event, pieces: PieceStore) -> str:
+    """The event's VEVENT (made once, kept in `pieces`)."""
+    return pieces.get("ical", event, False, partial(_vevent, config, event))
+
+
 def ical_chunks(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> Iterator[str]:
     """An iCalendar file with one all-day VEVENT per event (open-ended events get their start day), streamed."""
     pieces = pieces or PieceStore()
@@ -85,7 +90,7 @@ def ical_chunks(config: SiteConfig, timeline: Timeline, pieces: PieceStore | Non
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_ical_escape(config.title)}"]
     yield "".join(_fold(line) + "\r\n" for line in head)
     for event in timeline.events:
-        yield pieces.get("ical", event, False, partial(_vevent, config, event))
+        yield ical_entry(config, event, pieces)
     yield "END:VCALENDAR\r\n"
 
 
@@ -135,6 +140,12 @@ def _json_entry(event: Event, config: SiteConfig, timeline: Timeline, markup: Ma
     return _compact_json(event_record(event, config, timeline, markup))
 
 
+def json_entry(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer, event: Event,
+               pieces: PieceStore) -> str:
+    """The event's entry in events.json (made once, kept in `pieces`)."""
+    return pieces.get("json", event, True, partial(_json_entry, event, config, timeline, markup))
+
+
 def json_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
                 pieces: PieceStore | None = None) -> Iterator[str]:
     """All events as one JSON document, in timeline order, as pieces of text to write one by one.
@@ -149,7 +160,7 @@ def json_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
     assert head.endswith('"events":[]}')
     yield head[:-2]
     for position, event in enumerate(timeline.events):
-        entry = pieces.get("json", event, True, partial(_json_entry, event, config, timeline, markup))
+        entry = json_entry(config, timeline, markup, event, pieces)
         yield "," + entry if position else entry
     yield "]}\n"
 
@@ -181,6 +192,11 @@ def _search_text_json(event: Event, timeline: Timeline) -> str:
     return _compact_json(_search_text(event, timeline))
 
 
+def search_text_entry(timeline: Timeline, event: Event, pieces: PieceStore) -> str:
+    """The event's searchable words, as JSON (made once, kept in `pieces`)."""
+    return pieces.get("search-text", event, False, partial(_search_text_json, event, timeline))
+
+
 def render_search_text(timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
     """The second half of the search index: each event's searchable text, fetched only for a text search.
 
@@ -188,8 +204,7 @@ def render_search_text(timeline: Timeline, pieces: PieceStore | None = None) -> 
     the titles, also searched, are in search.json.
     """
     pieces = pieces or PieceStore()
-    texts = [pieces.get("search-text", event, False, partial(_search_text_json, event, timeline))
-             for event in timeline.events]
+    texts = [search_text_entry(timeline, event, pieces) for event in timeline.events]
     return ('{"version":2,"x":[' + ",".join(texts) + "]}\n").encode("utf-8")
 
 
@@ -198,6 +213,12 @@ def _search_row(event: Event, page_of: Callable[[Event], str],
     """What the search index says of one event besides its facets: page, title, label, first and last day."""
     dates = event.date
     return page_of(event), event.title, label(dates), dates.earliest.isoformat(), dates.latest.isoformat()
+
+
+def search_entry(event: Event, page_of: Callable[[Event], str], label: Callable[[EventDate], str],
+                 pieces: PieceStore) -> tuple[str, str, str, str, str]:
+    """The event's row in search.json besides its facets (made once, kept in `pieces`)."""
+    return pieces.get("search", event, False, partial(_search_row, event, page_of, label))
 
 
 def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
@@ -226,8 +247,7 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     columns: dict[str, list[Any]] = {name: [] for name in ("id", "p", "t", "d", "s", "e", "st", "a", "pl", "g", "o")}
     pieces = pieces or PieceStore()
     for event in timeline.events:
-        page, title, date_label, start, end = pieces.get("search", event, False,
-                                                         partial(_search_row, event, page_of, label))
+        page, title, date_label, start, end = search_entry(event, page_of, label, pieces)
         row = {
             "id": event.id, "p": pages.setdefault(page, len(pages)), "t": title,
             "d": date_label, "s": start, "e": end, "st": statuses[event.status],
@@ -277,12 +297,16 @@ def _slide(config: SiteConfig, event: Event, markup: MarkupRenderer) -> str:
     return _compact_json(slide)
 
 
+def timelinejs_entry(config: SiteConfig, markup: MarkupRenderer, event: Event, pieces: PieceStore) -> str:
+    """The event's TimelineJS slide, as JSON (made once, kept in `pieces`)."""
+    return pieces.get("timelinejs", event, False, partial(_slide, config, event, markup))
+
+
 def render_timelinejs(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
                       pieces: PieceStore | None = None) -> bytes:
     """The events in TimelineJS3's JSON format (one slide per event, grouped by status)."""
     pieces = pieces or PieceStore()
-    slides = [pieces.get("timelinejs", event, False, partial(_slide, config, event, markup))
-              for event in timeline.events]
+    slides = [timelinejs_entry(config, markup, event, pieces) for event in timeline.events]
     head = _compact_json({"title": {"text": {"headline": config.title, "text": config.description}}, "events": []})
     assert head.endswith('"events":[]}')
     return (head[:-2] + ",".join(slides) + "]}\n").encode("utf-8")

@@ -63,6 +63,11 @@ def _csv_row(config: SiteConfig, markup: MarkupRenderer, event: Event) -> str:
     return buffer.getvalue()
 
 
+def csv_entry(config: SiteConfig, markup: MarkupRenderer, event: Event, pieces: PieceStore) -> str:
+    """The event's row of timelinejs.csv (made once, kept in `pieces`)."""
+    return pieces.get("csv", event, False, partial(_csv_row, config, markup, event))
+
+
 def render_timelinejs_csv(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
                           pieces: PieceStore | None = None) -> bytes:
     """The events as a TimelineJS spreadsheet (CSV): a title row, then one row per event.
@@ -77,7 +82,7 @@ def render_timelinejs_csv(config: SiteConfig, timeline: Timeline, markup: Markup
     blank = dict.fromkeys(CSV_COLUMNS, "")
     writer.writerow({**blank, "Headline": html.escape(config.title, quote=False),
                      "Text": html.escape(config.description, quote=False), "Type": "title"}.values())
-    rows = [pieces.get("csv", event, False, partial(_csv_row, config, markup, event)) for event in timeline.events]
+    rows = [csv_entry(config, markup, event, pieces) for event in timeline.events]
     return (buffer.getvalue() + "".join(rows)).encode("utf-8")
 
 
@@ -133,11 +138,15 @@ def _features(config: SiteConfig, timeline: Timeline, event: Event) -> str:
     return ",".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
 
 
+def geojson_entry(config: SiteConfig, timeline: Timeline, event: Event, pieces: PieceStore) -> str:
+    """The event's GeoJSON features, comma-separated ('' without coordinates; made once, kept in `pieces`)."""
+    return pieces.get("geojson", event, False, partial(_features, config, timeline, event))
+
+
 def render_geojson(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
     """A GeoJSON FeatureCollection: one Point per event and place with coordinates ([lon, lat])."""
     pieces = pieces or PieceStore()
-    parts = [pieces.get("geojson", event, False, partial(_features, config, timeline, event))
-             for event in timeline.events]
+    parts = [geojson_entry(config, timeline, event, pieces) for event in timeline.events]
     return ('{"type":"FeatureCollection","features":[' + ",".join(p for p in parts if p) + "]}\n").encode("utf-8")
 
 

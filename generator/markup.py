@@ -8,6 +8,7 @@ from another host; `raw_html: embed` opts in to iframes, audio and video.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import MutableMapping
 from urllib.parse import urlsplit
 
 import markdown
@@ -64,9 +65,12 @@ class MarkupRenderer:
             tags |= _EMBED_TAGS
             for tag, names in _EMBED_ATTRIBUTES.items():
                 attributes.setdefault(tag, set()).update(names)
-        self._tags = tags
-        self._attributes = attributes
-        self._cache: dict[tuple[str, bool], str] = {} if cache is None else cache
+        self._cleaner = nh3.Cleaner(  # built once: building it per call costs more than cleaning
+            tags=tags, attributes=attributes, url_schemes={"http", "https", "mailto"},
+            attribute_filter=None if raw_html == "embed" else self._filter_attribute,
+            link_rel="noopener noreferrer",
+        )
+        self.cache: MutableMapping[tuple[str, bool], str] = {} if cache is None else cache
 
     def _filter_attribute(self, tag: str, name: str, value: str) -> str | None:
         if tag == "img" and name == "src" and _is_external(value):
@@ -75,26 +79,21 @@ class MarkupRenderer:
 
     def sanitize(self, html: str) -> str:
         """Remove anything unsafe from an HTML fragment."""
-        return nh3.clean(
-            html, tags=self._tags, attributes=self._attributes,
-            url_schemes={"http", "https", "mailto"},
-            attribute_filter=None if self.raw_html == "embed" else self._filter_attribute,
-            link_rel="noopener noreferrer",
-        )
+        return self._cleaner.clean(html)
 
     def render(self, text: str) -> str:
         """Markdown to sanitized HTML (block level); each distinct text is converted once."""
-        html = self._cache.get((text, False))
+        html = self.cache.get((text, False))
         if html is None:
-            html = self._cache[(text, False)] = self.sanitize(self._md.reset().convert(text))
+            html = self.cache[(text, False)] = self.sanitize(self._md.reset().convert(text))
         return html
 
     def render_inline(self, text: str) -> str:
         """Markdown for one paragraph, without the enclosing <p> element."""
-        html = self._cache.get((text, True))
+        html = self.cache.get((text, True))
         if html is None:
             html = self.render(text)
             if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
                 html = html[3:-4]
-            self._cache[(text, True)] = html
+            self.cache[(text, True)] = html
         return html

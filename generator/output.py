@@ -131,14 +131,33 @@ class StagedOutput:
         """Write one file into the staging folder: bytes, or pieces of text written one by one as UTF-8."""
         assert self.staging is not None, "use StagedOutput as a context manager"
         target = self.staging.joinpath(*_safe_relative(path).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            target.write_bytes(data)
-        else:
-            with target.open("w", encoding="utf-8", newline="") as handle:
-                handle.writelines(data)
+        try:
+            handle = target.open("wb")
+        except FileNotFoundError:  # its folder is not there yet (see make_folders)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle = target.open("wb")
+        with handle:
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                for piece in data:
+                    handle.write(piece.encode("utf-8"))
         self.files += 1
         self.bytes += len(data) if isinstance(data, bytes) else target.stat().st_size
+
+    def make_folders(self, paths: Iterable[str]) -> None:
+        """Create the folders of the files at `paths` in the staging folder, before workers write them.
+
+        Creating entries in one folder from two processes at once makes them wait on each other,
+        so the parent makes every folder first and the workers only add files.
+        """
+        assert self.staging is not None, "use StagedOutput as a context manager"
+        made: set[str] = set()
+        for path in paths:
+            folder = _safe_relative(path).parent.as_posix()
+            if folder not in made:
+                self.staging.joinpath(folder).mkdir(parents=True, exist_ok=True)
+                made.add(folder)
 
     def link(self, path: str, source: Path) -> None:
         """Put an unchanged file from the previous output into the staging folder (hard link, else copy)."""

@@ -8,7 +8,7 @@ lives in the build cache) an unchanged event's pieces are not made again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
 
 from generator.model import Event
@@ -22,13 +22,20 @@ class PieceStore:
     """Pieces by kind and event digest; without digests, by kind and event id (one build only)."""
 
     def __init__(self, store: dict[str, Any] | None = None, digests: dict[str, DigestPair] | None = None) -> None:
-        self.store = store if store is not None else {}
+        self.store: MutableMapping[str, Any] = store if store is not None else {}
         self.digests = digests or {}
+
+    def _key(self, kind: str, event: Event, full: bool) -> str:
+        pair = self.digests.get(event.id)
+        return f"{kind}:{(pair[0] if full else pair[1]) if pair else event.id}"
+
+    def has(self, kind: str, event: Event, full: bool) -> bool:
+        """Whether the piece `kind` of `event` is already made (see get)."""
+        return self._key(kind, event, full) in self.store
 
     def get(self, kind: str, event: Event, full: bool, make: Callable[[], T]) -> T:
         """The piece `kind` of `event` (made from the whole event if `full`, else from what lists show)."""
-        pair = self.digests.get(event.id)
-        key = f"{kind}:{(pair[0] if full else pair[1]) if pair else event.id}"
+        key = self._key(kind, event, full)
         if key in self.store:
             piece: T = self.store[key]
             return piece

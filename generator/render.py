@@ -20,14 +20,27 @@ from generator.errors import Problem, TemplateError, make_problem
 from generator.exports import (
     SEARCH_TEXT,
     ical_chunks,
+    ical_entry,
     json_chunks,
+    json_entry,
     last_updated,
     render_search_index,
     render_search_text,
     render_timelinejs,
+    search_entry,
+    search_text_entry,
+    timelinejs_entry,
 )
 from generator.i18n import load_words
-from generator.interchange import event_jsonld, og_locale, render_geojson, render_json_feed, render_timelinejs_csv
+from generator.interchange import (
+    csv_entry,
+    event_jsonld,
+    geojson_entry,
+    og_locale,
+    render_geojson,
+    render_json_feed,
+    render_timelinejs_csv,
+)
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.output import Content
@@ -79,6 +92,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # a Renderer lives for one build: no need to look at template files again
             bytecode_cache=_DictBytecodeCache(template_cache) if template_cache is not None else None,
         )
         self.words = load_words(config.language, self.template_dirs, config.labels)
@@ -140,6 +154,37 @@ class Renderer:
     def row(self, event: Event) -> Markup:
         """The event's compact entry (partials/event_row.html), as on actor, tag and other lists."""
         return self._fragment("row", "partials/event_row.html", event)
+
+    def _page_of(self, event: Event) -> str:
+        """The timeline page that shows `event` (without the #fragment), as search.json records it."""
+        return timeline_path(event, self._split).split("#")[0]
+
+    def prepare(self, event: Event) -> None:
+        """Make every per-event piece of `event` now: its Markdown, card, row and export entries.
+
+        Pages and exports then only join pieces. The parallel build prepares events in several
+        processes before rendering pages, so no piece is made twice; any order gives the same pieces.
+        """
+        try:
+            self.markup.render_inline(event.summary)
+            if event.body:
+                self.markup.render(event.body)
+            self.card(event)
+            self.row(event)
+            config, timeline, markup, pieces = self.config, self.timeline, self.markup, self.pieces
+            ical_entry(config, event, pieces)
+            json_entry(config, timeline, markup, event, pieces)
+            timelinejs_entry(config, markup, event, pieces)
+            csv_entry(config, markup, event, pieces)
+            geojson_entry(config, timeline, event, pieces)
+            search_entry(event, self._page_of, self.words.date_label, pieces)
+            search_text_entry(timeline, event, pieces)
+        except Exception as exc:  # a card or row template failing is the template's problem
+            raise TemplateError([self._problem_from(exc)]) from exc
+
+    def is_prepared(self, event: Event) -> bool:
+        """Whether `event`'s pieces are made (see prepare): its card and its events.json entry are."""
+        return self.pieces.has("card", event, False) and self.pieces.has("json", event, True)
 
     def _problem_from(self, exc: Exception) -> Problem:
         """Locate a template exception at its template file and line."""
@@ -208,7 +253,6 @@ class Renderer:
             ("feed.json", "listed", lambda: render_json_feed(self.config, self.timeline, self.markup)),
             ("events.geojson", "listed", lambda: render_geojson(self.config, self.timeline, self.pieces)),
             ("search.json", "listed", lambda: render_search_index(
-                self.timeline, lambda event: timeline_path(event, self._split).split("#")[0], self.words.date_label,
-                self.pieces)),
+                self.timeline, self._page_of, self.words.date_label, self.pieces)),
             (SEARCH_TEXT, "listed", lambda: render_search_text(self.timeline, self.pieces)),
         ]

@@ -41,6 +41,37 @@ def test_error_in_a_worker_is_raised_and_nothing_is_written(big_project: Path, t
     assert sorted(p.name for p in project.iterdir()) == ["content", "seeds", "site.yaml", "templates"]
 
 
+def test_error_while_preparing_events_names_the_partial(big_project: Path, tmp_path: Path) -> None:
+    """A card template failing in a worker of the prepare phase is reported at the template's line."""
+    project = tmp_path / "broken-card"
+    write_files(project, {"site.yaml": (big_project / "site.yaml").read_text()})
+    for folder in ("content", "seeds"):
+        shutil.copytree(big_project / folder, project / folder)
+    write_files(project, {"templates/partials/event_card.html": "<li>\n{{ event.no_such_field }}</li>"})
+    with pytest.raises(TemplateError) as info:
+        build_project(project, workers=2)
+    message = info.value.problems[0].format(with_source=False)
+    assert message.startswith("templates/partials/event_card.html:2:1: template error: ")
+    assert "no_such_field" in message
+    assert sorted(p.name for p in project.iterdir()) == ["content", "seeds", "site.yaml", "templates"]
+
+
+def test_parallel_build_with_the_cache_matches_a_clean_build_after_edits(big_project: Path, tmp_path: Path) -> None:
+    """Prepared pieces kept in the cache are reused, and an edit after a parallel build shows everywhere."""
+    project = tmp_path / "cached"
+    shutil.copytree(big_project, project, ignore=shutil.ignore_patterns("serial", "parallel", "progress-*"))
+    first = build_project(project, workers=2, use_cache=True)
+    assert first.rendered == first.pages
+    event = sorted((project / "content" / "events").rglob("*.yaml"))[7]
+    text = event.read_text()
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    event.write_text(text.replace(title, "title: A title edited after a parallel build"))
+    build_project(project, workers=2, use_cache=True)
+    build_project(project, output_dir="clean", workers=1)
+    assert snapshot(project / "site") == snapshot(project / "clean")
+    assert b"A title edited after a parallel build" in (project / "site" / "events.json").read_bytes()
+
+
 def test_small_sites_render_in_one_process() -> None:
     assert worker_count(8, MIN_PAGES_PER_WORKER - 1) == 1
     assert worker_count(None, 10 * MIN_PAGES_PER_WORKER) >= 1
