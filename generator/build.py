@@ -13,7 +13,7 @@ from generator.config import SiteConfig, load_config
 from generator.content import content_key, event_files, event_folders, load_content
 from generator.eventfiles import refresh_event_files
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder, folder_identity
-from generator.parallel import MIN_PAGES_PER_WORKER, Progress, prepare_events, render_pages, worker_count
+from generator.parallel import Progress, render_in_parallel, worker_count
 from generator.pieces import drop_stale_pieces
 from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
@@ -117,11 +117,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             else:
                 staged.link(path, output / path)
         if processes > 1:
-            unprepared = [event for event in timeline.events if not renderer.is_prepared(event)]
-            if len(unprepared) >= MIN_PAGES_PER_WORKER * 2:
-                prepare_events(renderer, unprepared, worker_count(workers, len(unprepared)))
-            staged.make_folders(page.path for page in fresh)
-            render_pages(renderer, fresh, staged, processes, progress)
+            render_in_parallel(renderer, fresh, staged, processes, progress)
         else:
             for number, page in enumerate(fresh, start=1):
                 staged.write(page.path, renderer.render_page(page))

@@ -1,160 +1,140 @@
-"""Work in several processes: preparing per-event pieces, then rendering pages.
+"""Rendering in several processes: first each event's pieces and page, then the pages that list events.
 
-Workers are forked, so they inherit the loaded timeline and the compiled templates without pickling.
-First each worker prepares every n-th event (its Markdown, card, row and export entries, see
-Renderer.prepare) and sends the new pieces back, so the parent holds them all: then no piece is made
-twice, in two workers or again in the parent for the exports. Then each worker renders every n-th
-page into the staging folder. Every page is rendered exactly as the serial build renders it, so
-output is byte-identical.
+Phase one: each worker takes every n-th event that has no pieces yet, makes its pieces (Markdown,
+card, row, export entries: Renderer.prepare), renders its own page, and sends the pieces back, so the
+parent holds them all and no piece is made twice. Phase two: each worker renders every n-th remaining
+page (timeline, actors, tags...), which only join pieces. Every page is rendered exactly as the serial
+build renders it, so output is byte-identical.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
 from collections import ChainMap
-from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection, wait
+from collections.abc import Callable
 from typing import Any
 
+from generator.forking import Send, run_forked
+from generator.forking import worker_count as _worker_count
 from generator.model import Event
 from generator.output import StagedOutput
 from generator.pages import Page
 from generator.render import Renderer
 
 MIN_PAGES_PER_WORKER = 200  # below this, forking costs more than it saves
+PROGRESS_EVERY = 25  # pages between a worker's progress messages
+PIECES_EVERY = 250  # events between a worker's batches of pieces
+
+Progress = Callable[[int, int], None]  # (pages rendered so far, pages to render)
 
 
 def worker_count(requested: int | None, pages: int) -> int:
     """How many processes to use: the request (default: the CPU count), fewer for small sites."""
-    wanted = requested if requested is not None else (os.cpu_count() or 1)
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(wanted, pages // MIN_PAGES_PER_WORKER))
+    return _worker_count(requested, pages, MIN_PAGES_PER_WORKER)
 
 
-PROGRESS_EVERY = 25  # pages between a worker's progress messages
-PIECES_EVERY = 250  # events between a worker's batches of prepared pieces
+class _Tally:
+    """What the parent hears from the workers: pages done (for `progress`), files and bytes written."""
 
-Progress = Callable[[int, int], None]  # (pages rendered so far, pages to render)
-Message = tuple[str, Any, int]  # (kind, value, size): "progress", "pieces", "ok" or "error"
+    def __init__(self, staged: StagedOutput, total: int, progress: Progress | None) -> None:
+        self.staged, self.total, self.progress, self.done = staged, total, progress, 0
+
+    def pages_done(self, count: int) -> None:
+        self.done += count
+        if self.progress is not None and count:
+            self.progress(self.done, self.total)
+
+    def written(self, counts: tuple[int, int]) -> None:
+        self.staged.files += counts[0]
+        self.staged.bytes += counts[1]
 
 
-def _run(target: Callable[[Any, Connection], None], shares: Sequence[Any],
-         heard: Callable[[Message], None]) -> None:
-    """Run `target(share, channel)` in one forked process per share; pass each message to `heard`.
+def _prepare_events(renderer: Renderer, events: list[Event], pages: dict[str, Page], staged: StagedOutput,
+                    workers: int, tally: _Tally, meanwhile: Callable[[], None]) -> None:
+    """Phase one: prepare `events`, rendering the page of each that has one in `pages` (by event id).
 
-    A worker ends by sending ("ok", ...) or ("error", exception, 0); the first error is re-raised
-    here once every worker has stopped.
+    The parent runs `meanwhile` as the workers work.
     """
-    context = multiprocessing.get_context("fork")
-    running: dict[Connection, multiprocessing.process.BaseProcess] = {}
-    # The garbage collector of a forked worker would visit, and so copy, every object it inherited.
-    gc.freeze()
-    for share in shares:
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=target, args=(share, send))
-        process.start()
-        send.close()
-        running[receive] = process
-    failure: BaseException | None = None
-    try:
-        while running:
-            for ready in wait(list(running)):
-                receive = next(r for r in running if r is ready)
-                try:
-                    message: Message = receive.recv()
-                except EOFError:
-                    message = ("error", RuntimeError("a build worker died"), 0)
-                if message[0] == "error":
-                    failure = failure or message[1]
-                elif message[0] != "ok":
-                    heard(message)
-                    continue
-                running.pop(receive).join()
-    finally:
-        gc.unfreeze()
-        for leftover in running.values():
-            if leftover.is_alive():
-                leftover.terminate()
-                leftover.join()
-    if failure is not None:
-        raise failure
+    staging, store = staged.staging, renderer.pieces.store
+    assert staging is not None
+
+    def work(share: list[Event], send: Send) -> None:
+        new: dict[str, Any] = {}  # pieces made since the last batch sent
+        sent: dict[str, Any] = {}
+        renderer.pieces.store = ChainMap(new, sent, store)
+        into, rendered = StagedOutput.into(staging), 0
+        for number, event in enumerate(share, start=1):
+            renderer.prepare(event)
+            page = pages.get(event.id)
+            if page is not None:
+                into.write(page.path, renderer.render_page(page))
+                rendered += 1
+            if number % PIECES_EVERY == 0 or number == len(share):
+                send(("pieces", new, rendered))
+                sent.update(new)
+                new.clear()
+                rendered = 0
+        send(("written", (into.files, into.bytes), 0))
+
+    def heard(message: tuple[str, Any, int]) -> None:
+        kind, value, rendered = message
+        if kind == "pieces":
+            store.update(value)
+            tally.pages_done(rendered)
+        else:
+            tally.written(value)
+
+    run_forked(work, [events[index::workers] for index in range(workers)], heard, meanwhile)
 
 
-def _report_errors(work: Callable[[Connection], None], channel: Connection) -> None:
-    try:
-        work(channel)
-    except BaseException as exc:  # report everything, including Ctrl-C, to the parent
-        channel.send(("error", exc, 0))
-    finally:
-        channel.close()
-
-
-def prepare_events(renderer: Renderer, events: list[Event], workers: int) -> None:
-    """Make the per-event pieces of `events` in `workers` forked processes, into the renderer's stores."""
-    pieces, markdown = renderer.pieces.store, renderer.markup.cache
-
-    def work(share: list[Event], channel: Connection) -> None:
-        def run(channel: Connection) -> None:
-            # New pieces go into the first mapping of each chain, sent to the parent batch by batch.
-            new_pieces: dict[str, Any] = {}
-            sent_pieces: dict[str, Any] = {}
-            new_markdown: dict[tuple[str, bool], str] = {}
-            sent_markdown: dict[tuple[str, bool], str] = {}
-            renderer.pieces.store = ChainMap(new_pieces, sent_pieces, pieces)
-            renderer.markup.cache = ChainMap(new_markdown, sent_markdown, markdown)
-            for number, event in enumerate(share, start=1):
-                renderer.prepare(event)
-                if number % PIECES_EVERY == 0 or number == len(share):
-                    channel.send(("pieces", (new_pieces, new_markdown), 0))
-                    sent_pieces.update(new_pieces)
-                    sent_markdown.update(new_markdown)
-                    new_pieces.clear()
-                    new_markdown.clear()
-            channel.send(("ok", 0, 0))
-        _report_errors(run, channel)
-
-    def heard(message: Message) -> None:
-        new_pieces, new_markdown = message[1]
-        pieces.update(new_pieces)
-        markdown.update(new_markdown)
-
-    _run(work, [events[index::workers] for index in range(workers)], heard)
-
-
-def render_pages(renderer: Renderer, pages: list[Page], staged: StagedOutput, workers: int,
-                 progress: Progress | None = None) -> None:
-    """Render `pages` into `staged` with `workers` forked processes; re-raise a worker's error.
-
-    `progress` hears how many pages are done, as the workers report them.
-    """
+def _render_pages(renderer: Renderer, pages: list[Page], staged: StagedOutput, workers: int,
+                  tally: _Tally) -> None:
+    """Phase two: render `pages`, every n-th in each worker."""
     staging = staged.staging
     assert staging is not None
-    done = 0
 
-    def work(share: list[Page], channel: Connection) -> None:
-        def run(channel: Connection) -> None:
-            into = StagedOutput.into(staging)
-            for number, page in enumerate(share, start=1):
-                into.write(page.path, renderer.render_page(page))
-                if number % PROGRESS_EVERY == 0:
-                    channel.send(("progress", PROGRESS_EVERY, 0))
-            channel.send(("progress", len(share) % PROGRESS_EVERY, 0))
-            channel.send(("written", into.files, into.bytes))
-            channel.send(("ok", 0, 0))
-        _report_errors(run, channel)
+    def work(share: list[Page], send: Send) -> None:
+        into = StagedOutput.into(staging)
+        for number, page in enumerate(share, start=1):
+            into.write(page.path, renderer.render_page(page))
+            if number % PROGRESS_EVERY == 0:
+                send(("progress", PROGRESS_EVERY))
+        send(("progress", len(share) % PROGRESS_EVERY))
+        send(("written", (into.files, into.bytes)))
 
-    def heard(message: Message) -> None:
-        nonlocal done
-        kind, value, size = message
-        if kind == "progress":
-            done += value
-            if progress is not None:
-                progress(done, len(pages))
-        else:  # "written"
-            staged.files += value
-            staged.bytes += size
+    def heard(message: tuple[str, Any]) -> None:
+        if message[0] == "progress":
+            tally.pages_done(message[1])
+        else:
+            tally.written(message[1])
 
-    _run(work, [pages[index::workers] for index in range(workers)], heard)
+    run_forked(work, [pages[index::workers] for index in range(workers)], heard)
+
+
+def _event_id(page: Page) -> str:
+    """The id of the event whose own page this is ('' for other pages)."""
+    return page.context["event"].id if page.template == "event.html" else ""
+
+
+def render_in_parallel(renderer: Renderer, pages: list[Page], staged: StagedOutput, workers: int,
+                       progress: Progress | None = None) -> None:
+    """Render `pages` into `staged` with `workers` forked processes; re-raise a worker's error.
+
+    Events without pieces are prepared first (phase one, with their own pages when these are among
+    `pages`). `progress` hears how many pages are done, as the workers report them.
+    """
+    tally = _Tally(staged, len(pages), progress)
+    # Two processes adding entries to one folder wait on each other: the parent makes the folders.
+    paths = [page.path for page in pages]
+    unprepared = [event for event in renderer.timeline.events if not renderer.is_prepared(event)]
+    own_pages: dict[str, Page] = {}
+    if len(unprepared) >= 2 * MIN_PAGES_PER_WORKER:
+        wanted = {event.id for event in unprepared}
+        own_pages = {_event_id(page): page for page in pages if _event_id(page) in wanted}
+        paths.sort(key=lambda path: not path.startswith("events/"))  # the pages of phase one first
+        _prepare_events(renderer, unprepared, own_pages, staged, workers, tally,
+                        lambda: staged.make_folders(paths))
+    else:
+        staged.make_folders(paths)
+    rest = [page for page in pages if _event_id(page) not in own_pages]
+    if rest:
+        _render_pages(renderer, rest, staged, _worker_count(workers, len(rest), MIN_PAGES_PER_WORKER // 4), tally)

@@ -1,0 +1,98 @@
+"""Running one function over several shares of work, each in a forked process that reports back.
+
+Forked workers inherit everything the parent has loaded (the timeline, compiled templates) without
+pickling it. A worker sends messages to the parent as it goes; an exception in a worker (Ctrl-C
+included) is sent to the parent and raised there once every worker has stopped.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+Share = TypeVar("Share")
+Send = Callable[[Any], None]  # how a worker sends a message to the parent
+
+
+def can_fork() -> bool:
+    """Whether this platform can fork workers (not on Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def worker_count(requested: int | None, items: int, per_worker: int) -> int:
+    """How many processes to use: the request (default: the CPU count), fewer for little work."""
+    wanted = requested if requested is not None else (os.cpu_count() or 1)
+    return max(1, min(wanted, items // per_worker)) if can_fork() else 1
+
+
+def _worker(work: Callable[[Share, Send], None], share: Share, channel: Connection) -> None:
+    try:
+        work(share, lambda message: channel.send(("message", message)))
+        channel.send(("ok", None))
+    except BaseException as exc:  # report everything, including Ctrl-C, to the parent
+        channel.send(("error", exc))
+    finally:
+        channel.close()
+
+
+def run_forked(work: Callable[[Share, Send], None], shares: Sequence[Share], heard: Callable[[Any], None],
+               meanwhile: Callable[[], None] | None = None) -> None:
+    """Run `work(share, send)` in one forked process per share; the parent passes each message to `heard`.
+
+    `meanwhile` runs in a thread of the parent once every worker has started (so no worker is forked
+    from a process with two threads). Raises the first exception of a worker or of `meanwhile`, once
+    every worker has stopped.
+    """
+    context = multiprocessing.get_context("fork")
+    running: dict[Connection, multiprocessing.process.BaseProcess] = {}
+    # A forked worker's garbage collector would visit, and so copy, every object it inherited.
+    gc.freeze()
+    failure: BaseException | None = None
+    helper: threading.Thread | None = None
+    helper_failure: list[BaseException] = []
+    try:
+        for share in shares:
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_worker, args=(work, share, send))
+            process.start()
+            send.close()
+            running[receive] = process
+        if meanwhile is not None:
+            helper = threading.Thread(target=_catching, args=(meanwhile, helper_failure), daemon=True)
+            helper.start()
+        while running:
+            for ready in wait(list(running)):
+                receive = next(r for r in running if r is ready)
+                try:
+                    kind, value = receive.recv()
+                except EOFError:
+                    kind, value = "error", RuntimeError("a build worker stopped without a word")
+                if kind == "message":
+                    heard(value)
+                    continue
+                if kind == "error":
+                    failure = failure or value
+                running.pop(receive).join()
+    finally:
+        if helper is not None:
+            helper.join()
+        gc.unfreeze()
+        for leftover in running.values():
+            if leftover.is_alive():
+                leftover.terminate()
+                leftover.join()
+    failure = failure or (helper_failure[0] if helper_failure else None)
+    if failure is not None:
+        raise failure
+
+
+def _catching(function: Callable[[], None], failures: list[BaseException]) -> None:
+    try:
+        function()
+    except BaseException as exc:  # re-raised by run_forked in the main thread
+        failures.append(exc)
