@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import BuildCache, load_cache, save_cache
+from generator.cache import BuildCache, content_key, load_cache, save_cache
 from generator.config import SiteConfig, load_config
-from generator.content import content_key, event_files, event_folders, load_content
-from generator.eventfiles import refresh_event_files
+from generator.content import load_content
+from generator.eventfiles import event_files, event_folders, refresh_event_files
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder, folder_identity
 from generator.parallel import Progress, render_in_parallel, worker_count
 from generator.pieces import drop_stale_pieces
@@ -74,7 +74,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         files = cache.event_files = files if files is not None else event_files(config, drafts)
     timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts, files=files,
                             stamps=cache.stamps if cache is not None else None,
-                            registry_memo=cache.registries if cache is not None else None)
+                            registry_memo=cache.registries if cache is not None else None, workers=workers)
     logger.info("loaded %d events", len(timeline.events))
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)

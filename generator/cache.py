@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -28,11 +29,36 @@ from generator import __version__
 from generator.config import SiteConfig
 from generator.content import EventCache
 from generator.eventfiles import EventFile, Stamp
-from generator.model import Event
+from generator.model import REGISTRY_KINDS, Event
 from generator.registry import Registry
 
 logger = logging.getLogger(__name__)
 FORMAT = f"{__version__}/10"  # bump whenever BuildCache changes shape
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of the generator's own code, as this process imported it (read once per process)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def content_key(config: SiteConfig) -> str:
+    """A hash of everything an event's validation depends on besides its own file.
+
+    That is: the registries, the seed articles, the folder settings and the loader's own code.
+    A cached event is reused only while this key and the event file's bytes are unchanged.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{config.root}|{config.content_dir}|{config.seeds_dir}|{code_digest()}".encode())
+    files = [config.content_path / f"{kind}.yaml" for kind in REGISTRY_KINDS]
+    seeds = sorted(config.seeds_path.rglob("*")) if config.seeds_path.is_dir() else []
+    for path in (*files, *seeds):
+        if path.is_file():
+            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 @dataclass
@@ -194,7 +220,7 @@ def page_fingerprint(global_key: str, path: str, template: str, context: dict[st
 def render_key(config: SiteConfig, template_dirs: list[Path], facts: str) -> str:
     """A digest of what every page depends on: configuration, templates and timeline facts.
 
-    The generator's own code is covered by `facts`, which carries generator.content.content_key.
+    The generator's own code is covered by `facts`, which carries content_key.
     """
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr(dataclasses.replace(config, output_dir="")).encode() + facts.encode())

@@ -8,8 +8,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from generator.config import SiteConfig
 from generator.dates import DateError, EventDate, parse_date
 from generator.errors import ContentError, Problem, make_problem
-from generator.eventfiles import EventFile, Stamp, file_key, find_event_files
+from generator.eventfiles import EventFile, Stamp, event_files, file_key
+from generator.forking import Send, run_forked, worker_count
 from generator.model import (
     ID_PATTERN,
     REGISTRY_KINDS,
@@ -34,6 +35,9 @@ from generator.registry import Registry, load_registry
 from generator.yamlfile import Position, YamlDocument, YamlList, YamlLoadError, YamlMap, load_yaml
 
 EventCache = dict[str, tuple[Event, tuple[tuple[str, Position], ...]]]
+_Read = tuple[list[Problem], Event | None, tuple[tuple[str, Position], ...]]  # what reading one event file gives
+READS_PER_WORKER = 500  # event files to parse before a second process pays off
+READS_PER_MESSAGE = 250
 
 EVENT_FIELDS = ("title", "date", "status", "summary", "body", "actors", "places", "tags",
                 "sources", "derived_from", "related")
@@ -267,51 +271,53 @@ def _check_related(ids: set[str], refs: list[RelatedRef], problems: list[Problem
             problems.append(make_problem(display, text, pos[0], pos[1], f"unknown related event '{related}'", hint))
 
 
-@functools.cache
-def code_digest() -> str:
-    """A hash of the generator's own code, as this process imported it (read once per process)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+def _read_event(file: EventFile, data: bytes | None, config: SiteConfig, registries: dict[str, Registry],
+                articles: dict[Path, str], drafts_prefix: str) -> _Read:
+    """Parse and validate one event file (its bytes `data`, if already read)."""
+    path = Path(file.path)
+    try:
+        doc = load_yaml(path, file.display, path.read_bytes() if data is None else data)
+    except YamlLoadError as exc:
+        return exc.problems, None, ()
+    problems: list[Problem] = []
+    reader = _EventReader(doc, config, registries, articles, problems)
+    event = reader.read(file.stem)
+    if event is not None and file.path.startswith(drafts_prefix):
+        event = dataclasses.replace(event, draft=True)
+    return problems, event, tuple(reader.related_refs)
 
 
-def content_key(config: SiteConfig) -> str:
-    """A hash of everything an event's validation depends on besides its own file.
+def _read_files(read: Callable[[EventFile, bytes | None], _Read], files: list[tuple[int, EventFile, bytes | None]],
+                workers: int | None) -> list[tuple[int, _Read]]:
+    """`read` each of `files` ((position, file, bytes or None)): here, or in forked processes when many."""
+    processes = worker_count(workers, len(files), READS_PER_WORKER)
+    if processes == 1:
+        return [(position, read(file, data)) for position, file, data in files]
+    results: list[tuple[int, _Read]] = []
 
-    That is: the registries, the seed articles, the folder settings and the loader's own code.
-    A cached event is reused only while this key and the event file's bytes are unchanged.
-    """
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{config.root}|{config.content_dir}|{config.seeds_dir}|{code_digest()}".encode())
-    files = [config.content_path / f"{kind}.yaml" for kind in REGISTRY_KINDS]
-    seeds = sorted(config.seeds_path.rglob("*")) if config.seeds_path.is_dir() else []
-    for path in (*files, *seeds):
-        if path.is_file():
-            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    def work(share: list[tuple[int, EventFile, bytes | None]], send: Send) -> None:
+        batch: list[tuple[int, _Read]] = []
+        for position, file, data in share:
+            batch.append((position, read(file, data)))
+            if len(batch) == READS_PER_MESSAGE:
+                send(batch)
+                batch = []
+        send(batch)
 
-
-def event_folders(config: SiteConfig, drafts: bool = False) -> list[Path]:
-    """The folders event files are read from: content/events, and content/drafts with `drafts`."""
-    return [config.content_path / "events", *([config.content_path / "drafts"] if drafts else [])]
-
-
-def event_files(config: SiteConfig, drafts: bool = False) -> list[EventFile]:
-    """Every event file (and draft, with `drafts`), events first, each folder in path order."""
-    return [file for folder in event_folders(config, drafts) if folder.is_dir()
-            for file in find_event_files(folder, config.root)]
+    run_forked(work, [files[index::processes] for index in range(processes)], results.extend)
+    return results
 
 
 def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bool = False,
                  stamps: dict[str, Stamp] | None = None, registry_memo: dict[str, Registry] | None = None,
-                 files: list[EventFile] | None = None) -> Timeline:
+                 files: list[EventFile] | None = None, workers: int | None = 1) -> Timeline:
     """Load and validate the registries and every event; raise ContentError listing all problems.
 
     With `cache` (file hash -> event, see generator.cache), unchanged event files are not parsed again;
     with `stamps` as well (see generator.eventfiles), files whose stamps are unchanged are not even read;
     with `registry_memo`, unchanged registries are not parsed again; `files` (see `event_files`) saves
-    listing the folders when the caller knows what is in them.
+    listing the folders when the caller knows what is in them. `workers` processes (None: one per CPU)
+    parse the files when there are many.
     With `drafts`, the drafts in content/drafts/ (written by `build-site extract`) are included, marked.
     """
     problems: list[Problem] = []
@@ -325,46 +331,49 @@ def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bo
     if not events_dir.is_dir():
         raise ContentError([Problem(_display(events_dir, config.root), 1, 1,
                                     "the events folder does not exist; create it and add event files")])
-    events: list[Event] = []
     first_seen: dict[str, str] = {}
-    related_refs: list[RelatedRef] = []
-    articles: dict[Path, str] = {}
-    seen_cache: EventCache = {}
-    drafts_prefix = str(content / "drafts") + os.sep
+    # What each file gives, in file order (so messages come in file order, however files are read):
+    # its problems, its event (None if it has problems), its related references, and its content key.
+    found: list[_Read | None] = []
+    unread: list[tuple[int, EventFile, bytes | None]] = []
+    keys: list[str] = []
     fresh_stamps: dict[str, Stamp] = {}
-    for file in event_files(config, drafts) if files is None else files:
+    listed = event_files(config, drafts) if files is None else files
+    for file in listed:
         display, event_id = file.display, file.stem
+        keys.append("")
         if not ID_PATTERN.fullmatch(event_id):
-            problems.append(Problem(display, 1, 1, f"'{Path(file.path).name}' cannot be an event id",
-                                    "rename the file using only letters, digits, '-' and '_'"))
+            found.append(([Problem(display, 1, 1, f"'{Path(file.path).name}' cannot be an event id",
+                                   "rename the file using only letters, digits, '-' and '_'")], None, ()))
             continue
         if event_id in first_seen:
-            problems.append(Problem(display, 1, 1, f"two events have the id '{event_id}' "
-                                    f"(the other is {first_seen[event_id]})",
-                                    "rename one of the files; the file name is the event's id"))
+            found.append(([Problem(display, 1, 1, f"two events have the id '{event_id}' "
+                                   f"(the other is {first_seen[event_id]})",
+                                   "rename one of the files; the file name is the event's id")], None, ()))
             continue
         first_seen[event_id] = display
         key, data = file_key(file, stamps if stamps is not None and cache is not None else {}, fresh_stamps)
+        keys[-1] = key
         if cache is not None and key in cache:
-            cached, refs = cache[key]
-            events.append(cached)
-            related_refs.extend((display, file.path, name, pos) for name, pos in refs)
-            seen_cache[key] = cache[key]
+            found.append(([], *cache[key]))
             continue
-        path = Path(file.path)
-        try:
-            doc = load_yaml(path, display, path.read_bytes() if data is None else data)
-        except YamlLoadError as exc:
-            problems.extend(exc.problems)
-            continue
-        reader = _EventReader(doc, config, registries, articles, problems)
-        event = reader.read(event_id)
-        if event is not None and file.path.startswith(drafts_prefix):
-            event = dataclasses.replace(event, draft=True)
-        related_refs.extend((display, file.path, name, pos) for name, pos in reader.related_refs)
+        found.append(None)
+        unread.append((len(found) - 1, file, data))
+    reader = functools.partial(_read_event, config=config, registries=registries, articles={},
+                               drafts_prefix=str(content / "drafts") + os.sep)
+    for position, read in _read_files(reader, unread, workers):
+        found[position] = read
+    events: list[Event] = []
+    related_refs: list[RelatedRef] = []
+    seen_cache: EventCache = {}
+    for file, key, outcome in zip(listed, keys, found, strict=True):
+        assert outcome is not None
+        file_problems, event, refs = outcome
+        problems.extend(file_problems)
+        related_refs.extend((file.display, file.path, name, pos) for name, pos in refs)
         if event is not None:
             events.append(event)
-            seen_cache[key] = (event, tuple(reader.related_refs))
+            seen_cache[key] = (event, refs)
     _check_related(set(first_seen), related_refs, problems)
     if problems:
         raise ContentError(problems)

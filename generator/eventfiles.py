@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.config import SiteConfig
+
 EVENT_SUFFIXES = (".yaml", ".yml")
 RACY_NS = 2_000_000_000  # files younger than this when read are hashed again next time
 
@@ -55,6 +57,17 @@ def find_event_files(folder: Path, root: Path) -> list[EventFile]:
                                    stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns))
     found.sort(key=lambda file: file.path)
     return found
+
+
+def event_folders(config: SiteConfig, drafts: bool = False) -> list[Path]:
+    """The folders event files are read from: content/events, and content/drafts with `drafts`."""
+    return [config.content_path / "events", *([config.content_path / "drafts"] if drafts else [])]
+
+
+def event_files(config: SiteConfig, drafts: bool = False) -> list[EventFile]:
+    """Every event file (and draft, with `drafts`), events first, each folder in path order."""
+    return [file for folder in event_folders(config, drafts) if folder.is_dir()
+            for file in find_event_files(folder, config.root)]
 
 
 def file_key(file: EventFile, stamps: dict[str, Stamp], fresh: dict[str, Stamp]) -> tuple[str, bytes | None]:

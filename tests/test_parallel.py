@@ -9,9 +9,12 @@ import pytest
 from test_benchmarks_synth import load_synth
 from test_output import snapshot
 
+import generator.content as content_module
 from conftest import write_files
 from generator.build import build_project
-from generator.errors import TemplateError
+from generator.config import load_config
+from generator.content import load_content
+from generator.errors import ContentError, TemplateError
 from generator.parallel import MIN_PAGES_PER_WORKER, worker_count
 
 
@@ -85,3 +88,30 @@ def test_progress_counts_every_rendered_page_once(big_project: Path, workers: in
     assert heard and heard[-1] == (result.rendered, result.rendered)
     assert [done for done, _ in heard] == sorted(done for done, _ in heard)  # never goes back
     assert {total for _, total in heard} == {result.rendered}
+
+
+def test_parallel_loading_gives_the_same_timeline_and_the_same_problems(
+        big_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Event files parsed in two processes give the serial result, problems in the same (file) order."""
+    monkeypatch.setattr(content_module, "READS_PER_WORKER", 50)
+    config = load_config(big_project)
+    assert load_content(config, workers=2) == load_content(config, workers=1)
+
+    project = tmp_path / "bad"
+    shutil.copytree(big_project / "content", project / "content")
+    shutil.copytree(big_project / "seeds", project / "seeds")
+    shutil.copy(big_project / "site.yaml", project / "site.yaml")
+    files = sorted((project / "content" / "events").rglob("*.yaml"))
+    files[3].write_text("title: [unclosed\n")
+    files[150].write_text(files[150].read_text().replace("status: ", "status: rumoured-"))
+    files[390].write_text(files[390].read_text() + "related: [no-such-event]\n")
+    config = load_config(project)
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(ContentError) as info:
+            load_content(config, workers=workers)
+        messages.append([problem.format(with_source=False) for problem in info.value.problems])
+    assert messages[0] == messages[1]
+    assert len(messages[0]) == 3
+    assert [m.split(":")[0] for m in messages[0]] == [f.relative_to(project).as_posix() for f in
+                                                      (files[3], files[150], files[390])]
