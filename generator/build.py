@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -163,11 +164,21 @@ def build_project(root: Path, base_url: str | None = None, output_dir: str | Non
     """Load `<root>/site.yaml`, apply overrides, and build (with the stored cache if `use_cache`).
 
     `cleanup` says how the replaced site is deleted (generator.output.CLEANUP_MODES).
+    The cyclic garbage collector is paused meanwhile: a build makes little cyclic garbage, and each
+    collection would visit every loaded event again (about a second of a 10,000-event build; the peak
+    memory is the same without it).
     """
-    config = load_config(root).with_overrides(base_url=base_url, output_dir=output_dir)
-    if not use_cache:
-        return build_site(config, workers=workers, cleanup=cleanup, drafts=drafts, progress=progress)
-    cache = load_cache(config.root)
-    result = build_site(config, workers=workers, cache=cache, cleanup=cleanup, drafts=drafts, progress=progress)
-    save_cache(config.root, cache)
-    return result
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        config = load_config(root).with_overrides(base_url=base_url, output_dir=output_dir)
+        if not use_cache:
+            return build_site(config, workers=workers, cleanup=cleanup, drafts=drafts, progress=progress)
+        cache = load_cache(config.root)
+        result = build_site(config, workers=workers, cache=cache, cleanup=cleanup, drafts=drafts,
+                            progress=progress)
+        save_cache(config.root, cache)
+        return result
+    finally:
+        if collecting:
+            gc.enable()

@@ -11,19 +11,18 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator import __version__
-from generator.article import parse_published
 from generator.build import build_project, build_site
 from generator.config import load_config
-from generator.deploy import DeployOptions, deploy
 from generator.errors import SiteError
-from generator.extract import ExtractResult, extract_article
-from generator.linkcheck import check_site
 from generator.progress import TerminalProgress
-from generator.workflow import write_workflow
+
+if TYPE_CHECKING:  # the commands import what only they need, so a build starts sooner
+    from generator.extract import ExtractResult
 
 
 def _setup_logging(verbosity: int) -> None:
@@ -126,6 +125,9 @@ def _report(result: ExtractResult) -> None:
 def extract(ctx: click.Context, article: Path, published: str | None, out_dir: Path | None,
             as_json: bool, dry_run: bool) -> None:
     """Draft events from ARTICLE (text or Markdown) into content/drafts/ for an editor."""
+    from generator.article import parse_published
+    from generator.extract import extract_article
+
     config = load_config(ctx.obj["project"])
     day = parse_published(published, "--published") if published else None
     result = extract_article(config, article, published=day, out_dir=out_dir, today=date.today(),
@@ -180,6 +182,8 @@ def check(ctx: click.Context, base_url: str | None, output_dir: str | None, no_b
 
     Each broken link is printed as `page: link`.
     """
+    from generator.linkcheck import check_site
+
     config = load_config(ctx.obj["project"]).with_overrides(base_url=base_url,
                                                             output_dir=output_dir)
     if not no_build:
@@ -209,6 +213,8 @@ def check(ctx: click.Context, base_url: str | None, output_dir: str | None, no_b
 def deploy_command(ctx: click.Context, remote: str, branch: str, message: str | None,
                    base_url: str | None, force: bool, dry_run: bool, allow_dirty: bool) -> None:
     """Build for production and publish the site to the gh-pages branch of a git remote."""
+    from generator.deploy import DeployOptions, deploy
+
     options = DeployOptions(remote=remote, branch=branch, message=message, base_url=base_url,
                             force=force, dry_run=dry_run, allow_dirty=allow_dirty)
     result = deploy(ctx.obj["project"], options)
@@ -221,6 +227,8 @@ def deploy_command(ctx: click.Context, remote: str, branch: str, message: str | 
 @click.pass_context
 def init_workflow(ctx: click.Context, force: bool) -> None:
     """Write the GitHub Actions workflow that publishes the site to GitHub Pages."""
+    from generator.workflow import write_workflow
+
     target = write_workflow(ctx.obj["project"], force=force)
     if not ctx.obj["quiet"]:
         click.echo(f"Wrote {target}. In the repository's Settings > Pages, set Source to "
