@@ -67,7 +67,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         cache.events, cache.stamps, cache.digests, cache.content_key = {}, {}, {}, key
         cache.event_files = None  # the folders may have moved (content_dir is part of the key)
     if cache is not None and cache.markdown_mode != config.raw_html:
-        cache.markdown, cache.markdown_mode = {}, config.raw_html
+        cache.markdown.clear()  # in place: the store (generator.store) fills this very dictionary
+        cache.markdown_mode = config.raw_html
     files = None
     if changed is not None and cache is not None and cache.event_files is not None:
         files = refresh_event_files(cache.event_files, changed, event_folders(config, drafts), config.root)
@@ -102,10 +103,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     # Replace only the changed files (each atomically, all after everything rendered) when most files
     # stay; otherwise stage a whole new site beside the old one and swap the two folders.
     patch = cache is not None and bool(previous) and (in_place or 2 * len(reuse) >= len(fingerprints))
-    if cache is not None and len(reuse) < len(fingerprints):  # something will be rendered
-        cache.ensure_store()
-        drop_stale_pieces(cache.fragments, renderer.pieces.digests)
     processes = worker_count(workers, len(fresh))
+    if cache is not None and len(reuse) < len(fingerprints):  # something will be rendered
+        cache.before_rendering(len(fresh), parallel=processes > 1)
+        drop_stale_pieces(cache.fragments, renderer.pieces.digests)  # of the kinds read so far
     writer = PatchedOutput(output) if patch else StagedOutput(output, cleanup)
     static = renderer.static_files()
     exports = renderer.exports(pages)

@@ -20,7 +20,6 @@ import functools
 import hashlib
 import logging
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,10 @@ from generator.content import EventCache
 from generator.eventfiles import EventFile, Stamp
 from generator.model import REGISTRY_KINDS, Event
 from generator.registry import Registry
+from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/10"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/11"  # bump whenever BuildCache changes shape
 
 
 @functools.cache
@@ -81,44 +81,33 @@ class BuildCache:
     files: list[str] = field(default_factory=list)  # every file of that output, pages or not
     plan: Any = None  # the last generator.planning.PlanMemo: kept in memory (serve), never stored
     event_files: list[EventFile] | None = None  # the event files of the last build: in memory only
-    store: str = ""  # where the big caches (STORE_FIELDS) are stored, while they are not loaded yet
+    shards: ShardedStore | None = None  # where markdown, fragments and templates are stored (not in the index)
     loaded: Any = None  # what the index looked like when it was loaded (see save_cache)
 
     def __getstate__(self) -> dict[str, Any]:
         """What is pickled into the index: everything but the big caches and what is kept in memory only."""
-        return {**self.__dict__, **{name: {} for name in STORE_FIELDS},
-                "plan": None, "event_files": None, "store": "", "loaded": None}
+        return {**self.__dict__, "markdown": {}, "fragments": {}, "templates": {},
+                "plan": None, "event_files": None, "shards": None, "loaded": None}
 
-    def ensure_store(self) -> None:
-        """Load the big caches (rendered Markdown, pieces, compiled templates) before anything is rendered.
+    def load_pieces(self, kind: str) -> None:
+        """Read the stored pieces of `kind`, if not yet read (PieceStore calls this on a miss)."""
+        if self.shards is not None:
+            self.shards.load_pieces(kind)
 
-        A build that renders nothing (no change) never needs them, so they live in a file of their own,
-        read only here. They are filled in place: the renderer already holds these dictionaries.
-        """
-        if not self.store:
+    def before_rendering(self, pages: int, parallel: bool) -> None:
+        """Read what rendering needs: compiled templates; for many `pages`, the rendered Markdown;
+        before forking workers, every kind of piece (or each worker would read them again)."""
+        if self.shards is None:
             return
-        path, self.store = Path(self.store), ""
-        data = _read_pickle(path)
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return
-        for name in STORE_FIELDS:
-            if name != "markdown" or data.get("markdown_mode") == self.markdown_mode:
-                getattr(self, name).update(data.get(name, {}))
+        self.shards.markdown_mode = self.markdown_mode
+        self.shards.load_templates()
+        if parallel or pages >= MARKDOWN_SHARD_PAGES:
+            self.shards.load_markdown()
+        if parallel:
+            self.shards.load_all_pieces()
 
 
-STORE_FIELDS = ("markdown", "fragments", "templates")
-
-
-def _read_pickle(path: Path) -> Any:
-    """A pickle of ours, or None if it is missing or unreadable."""
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 (our own file, outside the project, under the user's home)
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # a truncated or corrupt file is simply not used
-        logger.info("ignoring an unreadable build cache file %s (%s)", path, exc)
-        return None
+MARKDOWN_SHARD_PAGES = 50  # fewer pages convert their few Markdown texts faster than reading them all
 
 
 def _index_state(cache: BuildCache) -> tuple[Any, ...]:
@@ -140,44 +129,37 @@ def cache_file(root: Path) -> Path:
 def load_cache(root: Path) -> BuildCache:
     """The stored cache for a project, or an empty one if there is none or it cannot be trusted.
 
-    Only the index is read here; the big caches beside it are read by `BuildCache.ensure_store`.
+    Only the index is read here; the shards beside it are read when a build needs them (generator.store).
     """
     path = cache_file(root)
-    data = _read_pickle(path)
-    if data is None:
-        return BuildCache()
+    data = read_pickle(path)
     if not isinstance(data, BuildCache) or data.format != FORMAT:
-        logger.info("ignoring a build cache from another version")
-        return BuildCache()
-    data.store = str(path.with_suffix(".store"))
-    data.loaded = _index_state(data)
+        if data is not None:
+            logger.info("ignoring a build cache from another version")
+        data = BuildCache()
+    else:
+        data.loaded = _index_state(data)
+    folder = path.with_suffix(".shards")  # content-addressed: usable even when the index is not
+    data.shards = ShardedStore(folder, FORMAT, data.markdown, data.fragments, data.templates, folder.is_dir())
     return data
-
-
-def _write_pickle(path: Path, value: Any) -> None:
-    temporary = path.with_suffix(f".tmp-{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-    except OSError as exc:
-        logger.warning("could not save the build cache: %s", exc)
-        with contextlib.suppress(OSError):
-            temporary.unlink()
 
 
 def save_cache(root: Path, cache: BuildCache) -> None:
     """Store the cache atomically; failing to store it only costs speed next time.
 
-    The big caches are written only if they were loaded (so may have grown), the index only if it changed.
+    Only the shards that changed are written (see generator.store), the index only if it changed.
     """
     path = cache_file(root)
-    if not cache.store:  # loaded, or never stored: the big caches are all in memory
-        store = {name: getattr(cache, name) for name in STORE_FIELDS}
-        _write_pickle(path.with_suffix(".store"), {"format": FORMAT, "markdown_mode": cache.markdown_mode, **store})
+    folder = path.with_suffix(".shards")
+    shards = cache.shards
+    if shards is None or shards.folder != folder:
+        shards = ShardedStore(folder, FORMAT, cache.markdown, cache.fragments, cache.templates, False)
+    shards.markdown_mode = cache.markdown_mode
+    shards.save()
     if cache.loaded is None or cache.loaded != _index_state(cache):
-        _write_pickle(path, cache)
+        write_pickle(path, cache)
+    with contextlib.suppress(OSError):
+        path.with_suffix(".store").unlink()  # the single store file of earlier versions
 
 
 def event_digests(events: tuple[Event, ...], cache: BuildCache) -> dict[str, tuple[str, str]]:

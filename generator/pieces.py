@@ -21,9 +21,11 @@ DigestPair = tuple[str, str]  # (digest of the whole event, digest of what lists
 class PieceStore:
     """Pieces by kind and event digest; without digests, by kind and event id (one build only)."""
 
-    def __init__(self, store: dict[str, Any] | None = None, digests: dict[str, DigestPair] | None = None) -> None:
+    def __init__(self, store: dict[str, Any] | None = None, digests: dict[str, DigestPair] | None = None,
+                 load: Callable[[str], None] | None = None) -> None:
         self.store: MutableMapping[str, Any] = store if store is not None else {}
         self.digests = digests or {}
+        self.load = load  # reads the stored pieces of a kind into `store`, before the first miss counts
 
     def _key(self, kind: str, event: Event, full: bool) -> str:
         pair = self.digests.get(event.id)
@@ -31,12 +33,20 @@ class PieceStore:
 
     def has(self, kind: str, event: Event, full: bool) -> bool:
         """Whether the piece `kind` of `event` is already made (see get)."""
-        return self._key(kind, event, full) in self.store
+        return self._present(kind, self._key(kind, event, full))
+
+    def _present(self, kind: str, key: str) -> bool:
+        if key in self.store:
+            return True
+        if self.load is not None:
+            self.load(kind)  # reads each kind at most once
+            return key in self.store
+        return False
 
     def get(self, kind: str, event: Event, full: bool, make: Callable[[], T]) -> T:
         """The piece `kind` of `event` (made from the whole event if `full`, else from what lists show)."""
         key = self._key(kind, event, full)
-        if key in self.store:
+        if self._present(kind, key):
             piece: T = self.store[key]
             return piece
         piece = self.store[key] = make()

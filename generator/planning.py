@@ -84,7 +84,7 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     global_key = render_key(config, renderer.template_dirs, facts)
     digests = event_digests(timeline.events, cache)
     keys = {event_id: (global_key + full, global_key + listed) for event_id, (full, listed) in digests.items()}
-    renderer.pieces = PieceStore(cache.fragments, keys)
+    renderer.pieces = PieceStore(cache.fragments, keys, cache.load_pieces)
     shape = timeline_shape(timeline)
     if memo is not None and memo.global_key == global_key and memo.shape == shape:
         pages, found = list(memo.pages), dict(memo.fingerprints)

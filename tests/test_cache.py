@@ -210,17 +210,32 @@ def test_no_change_build_neither_reads_nor_writes_the_big_caches(project: Path) 
     for event in (project / "content/events").glob("*.yaml"):  # which would change the index
         os.utime(event, ns=(past, past))
     build_project(project, use_cache=True)
-    index, store = cache_file(project), cache_file(project).with_suffix(".store")
-    assert index.is_file() and store.is_file()
-    before = (index.stat().st_mtime_ns, store.stat().st_mtime_ns)
-    store.write_bytes(b"unreadable: a no-change build must not even look")
+    index, shards = cache_file(project), cache_file(project).with_suffix(".shards")
+    files = sorted(shards.glob("*.pickle"))
+    assert index.is_file() and {f.name for f in files} >= {"markdown.pickle", "templates.pickle",
+                                                           "pieces-card.pickle", "pieces-json.pickle"}
+    before = index.stat().st_mtime_ns
+    for file in files:
+        file.write_bytes(b"unreadable: a no-change build must not even look")
     assert build_project(project, use_cache=True).rendered == 0
-    assert index.stat().st_mtime_ns == before[0]  # nothing changed: nothing saved
-    assert store.read_bytes().startswith(b"unreadable")
-    edit_body(project)  # now something renders: the unreadable store is ignored, then replaced
+    assert index.stat().st_mtime_ns == before  # nothing changed: nothing saved
+    assert all(file.read_bytes().startswith(b"unreadable") for file in files)
+    edit_body(project)  # now something renders: the unreadable shards it needs are ignored, then replaced
     assert build_project(project, use_cache=True).rendered == 1
     assert snapshot(project / "site") == clean_build(project)
-    assert not store.read_bytes().startswith(b"unreadable")
+    assert not (shards / "pieces-json.pickle").read_bytes().startswith(b"unreadable")  # events.json's entries
+
+
+def test_an_edit_reads_and_writes_only_the_shards_it_needs(project: Path) -> None:
+    """A body edit touches events.json's entries, not the cards, rows or other exports' entries."""
+    build_project(project, use_cache=True)
+    shards = cache_file(project).with_suffix(".shards")
+    stamps = {file.name: file.stat().st_mtime_ns for file in shards.glob("*.pickle")}
+    edit_body(project)
+    assert build_project(project, use_cache=True).rendered == 1
+    rewritten = {file.name for file in shards.glob("*.pickle") if file.stat().st_mtime_ns != stamps.get(file.name)}
+    assert rewritten == {"pieces-json.pickle"}
+    assert snapshot(project / "site") == clean_build(project)
 
 
 def test_a_build_without_the_cache_in_between_is_noticed(project: Path) -> None:

@@ -1,0 +1,135 @@
+"""The big part of the build cache, in shards: rendered Markdown, compiled templates, and each kind of piece.
+
+Each shard is a pickle file of its own, read only when a build first needs it and written only when
+its entries changed. A one-event edit at 10,000 events then reads and writes the events.json entries
+(about 50 MB), not the cards, rows and other export entries (70 MB more) it left alone, and a build
+that renders nothing reads no shard at all.
+
+All entries are keyed by what they were made from (a digest, or the Markdown text itself), so a
+shard can never give a wrong answer, only a missing one: a shard that is missing, unreadable or
+written by another version counts as empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import pickle
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MARKDOWN, TEMPLATES = "markdown", "templates"
+PIECES = "pieces-"  # + the kind of piece, e.g. pieces-card (see generator.pieces)
+
+
+def read_pickle(path: Path) -> Any:
+    """A pickle of ours, or None if it is missing or unreadable."""
+    collecting = gc.isenabled()
+    gc.disable()  # loading makes many objects and no garbage: collecting meanwhile only costs time
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 (our own file, outside the project, under the user's home)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or corrupt file is simply not used
+        logger.info("ignoring an unreadable build cache file %s (%s)", path, exc)
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def write_pickle(path: Path, value: Any) -> None:
+    """Write `value` to `path` atomically; failing only costs speed next time, so it is only logged."""
+    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError as exc:
+        logger.warning("could not save the build cache: %s", exc)
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def _piece_counts(pieces: dict[str, Any]) -> Counter[str]:
+    return Counter(key.partition(":")[0] for key in pieces)
+
+
+class ShardedStore:
+    """The shards of one project's cache in `folder`; `tag` (format and Markdown mode) must match to be read.
+
+    The dictionaries it fills are the build cache's own (markdown, pieces, templates), filled in place.
+    """
+
+    def __init__(self, folder: Path, tag: str, markdown: dict[tuple[str, bool], str], pieces: dict[str, Any],
+                 templates: dict[str, bytes], stored: bool) -> None:
+        self.folder, self.tag = folder, tag
+        self.markdown_mode = ""  # the Markdown shard is read only if written in the same raw_html mode
+        self.markdown, self.pieces, self.templates = markdown, pieces, templates
+        self.stored = stored  # False: nothing is stored yet, so what is in memory is complete
+        self.loaded: dict[str, Any] = {}  # shard -> what it held when loaded (entry count, or the templates)
+
+    def _tag(self, shard: str) -> str:
+        return f"{self.tag}|{self.markdown_mode}" if shard == MARKDOWN else self.tag
+
+    def _read(self, shard: str) -> dict[Any, Any]:
+        data = read_pickle(self.folder / f"{shard}.pickle") if self.stored else None
+        if not isinstance(data, dict) or data.get("tag") != self._tag(shard):
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def load_pieces(self, kind: str) -> None:
+        """Make sure the pieces of `kind` are in memory (read at most once)."""
+        shard = PIECES + kind
+        if shard not in self.loaded:
+            entries = self._read(shard)
+            self.pieces.update(entries)
+            self.loaded[shard] = len(entries)
+
+    def load_all_pieces(self) -> None:
+        """Read every stored kind of piece (before work that needs all of them, or forks)."""
+        kinds = {path.name[len(PIECES):-len(".pickle")] for path in self.folder.glob(f"{PIECES}*.pickle")} \
+            if self.stored else set()
+        for kind in sorted(kinds):
+            self.load_pieces(kind)
+
+    def load_markdown(self) -> None:
+        """Make sure the rendered Markdown is in memory (read at most once)."""
+        if MARKDOWN not in self.loaded:
+            entries = self._read(MARKDOWN)
+            self.markdown.update(entries)
+            self.loaded[MARKDOWN] = len(entries)
+
+    def load_templates(self) -> None:
+        """Make sure the compiled templates are in memory (read at most once)."""
+        if TEMPLATES not in self.loaded:
+            self.templates.update(self._read(TEMPLATES))
+            self.loaded[TEMPLATES] = dict(self.templates)
+
+    def save(self) -> None:
+        """Write every shard whose entries changed; a shard never read is written only if none was stored."""
+        counts = _piece_counts(self.pieces)
+        changed: dict[str, dict[Any, Any]] = {}
+        for kind, count in counts.items():
+            shard = PIECES + kind
+            if (shard in self.loaded or not self.stored) and self.loaded.get(shard) != count:
+                changed[shard] = {key: value for key, value in self.pieces.items() if key.startswith(kind + ":")}
+        for shard, held in self.loaded.items():  # kinds left with no piece at all
+            if shard.startswith(PIECES) and held and not counts[shard[len(PIECES):]]:
+                changed[shard] = {}
+        if (MARKDOWN in self.loaded or not self.stored) and self.loaded.get(MARKDOWN) != len(self.markdown):
+            changed[MARKDOWN] = self.markdown
+        if (TEMPLATES in self.loaded or not self.stored) and self.loaded.get(TEMPLATES) != self.templates:
+            changed[TEMPLATES] = self.templates
+        for shard, entries in changed.items():
+            write_pickle(self.folder / f"{shard}.pickle", {"tag": self._tag(shard), "entries": entries})
+            self.loaded[shard] = dict(entries) if shard == TEMPLATES else len(entries)
+        self.stored = self.stored or bool(changed)
