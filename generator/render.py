@@ -31,9 +31,10 @@ from generator.interchange import event_jsonld, og_locale, render_geojson, rende
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.output import Content
-from generator.pages import KIND_TITLES, Page, page_context, plan_pages, timeline_is_split, timeline_path
+from generator.pages import KIND_TITLES, Page, page_context, plan_pages
 from generator.pieces import PieceStore
 from generator.theme import THEME_DIR
+from generator.timeline_pages import timeline_pages, timeline_path, timeline_places
 
 # Exports made from the user's templates (which may fail); every other export is data made by our code.
 TEMPLATE_EXPORTS = ("sitemap.xml", "feed.xml")
@@ -70,7 +71,7 @@ class Renderer:
         self.timeline = timeline
         self.markup = MarkupRenderer(config.raw_html, markdown_cache)
         self.pieces = PieceStore()  # replaced by the build cache's (see generator.build)
-        self._split = timeline_is_split(timeline)
+        self.places = timeline_places(timeline_pages(timeline.events))  # event id -> its timeline page
         self.template_dirs = [config.templates_path, THEME_DIR]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
@@ -121,8 +122,8 @@ class Renderer:
         return Markup(self.markup.render_inline(text))  # noqa: S704 (sanitized by nh3)
 
     def timeline_url(self, event: Event) -> str:
-        """The link to the event on the timeline (its year's page when the timeline is split)."""
-        return self.url(timeline_path(event, self._split))
+        """The link to the event on the timeline (its year's or month's page when the timeline is split)."""
+        return self.url(timeline_path(event, self.places))
 
     def event_jsonld(self, event: Event) -> Markup:
         """The event's schema.org JSON-LD, escaped for a <script> element ('' unless dated to the day)."""
@@ -208,7 +209,7 @@ class Renderer:
             ("feed.json", "listed", lambda: render_json_feed(self.config, self.timeline, self.markup)),
             ("events.geojson", "listed", lambda: render_geojson(self.config, self.timeline, self.pieces)),
             ("search.json", "listed", lambda: render_search_index(
-                self.timeline, lambda event: timeline_path(event, self._split).split("#")[0], self.words.date_label,
+                self.timeline, lambda event: self.places[event.id], self.words.date_label,
                 self.pieces)),
             (SEARCH_TEXT, "listed", lambda: render_search_text(self.timeline, self.pieces)),
         ]
