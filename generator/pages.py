@@ -6,7 +6,8 @@ from collections import defaultdict
 from typing import Any
 
 from generator.model import REGISTRY_KINDS, STATUSES, Entity, Event, Tag, Timeline
-from generator.paging import Page, group_by_year_and_month, paginate
+from generator.paging import Page as Page  # re-exported: generator.parallel imports it from here
+from generator.paging import group_by_year_and_month, paginate
 from generator.timeline_pages import timeline_pages
 
 TERM_PAGE_EVENTS = 100  # events per page on an actor, place, tag, outlet or status page

@@ -80,8 +80,9 @@ def timeline_pages(events: Sequence[Event]) -> list[Page]:
         if year_is_split(group):
             pages += _month_pages(group, context, stops)
         else:
-            pages.append(Page(f"years/{group.year}/index.html", "timeline.html", {**span, "groups": [group], **context}))
-    home = {**span, "groups": groups[-1:], "years": years, "year": None, "shows": stops[-1][0]}
+            pages.append(Page(f"years/{group.year}/index.html", "timeline.html",
+                              {**span, "groups": [group], **context}))
+    home: dict[str, Any] = {**span, "groups": groups[-1:], "years": years, "year": None, "shows": stops[-1][0]}
     if year_is_split(groups[-1]):  # the newest events: the last page of the latest month
         newest = pages[-1]
         home.update(groups=newest.context["groups"], shows=newest.url_path, latest_month=stops[-1])
