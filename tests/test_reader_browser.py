@@ -217,6 +217,9 @@ def test_month_page_leads_to_the_next_month_and_its_search_finds_other_years(pag
     assert page.url == busy_site.url + "years/2002/06/"
     assert page.get_by_role("navigation", name="Months of 2002").get_by_role("link", name="June 2002") \
         .get_attribute("aria-current") == "page"
+    year = page.get_by_role("navigation", name="Years").get_by_role("link", name="2002", exact=True)
+    assert year.get_attribute("aria-current") == "true"  # the year this month belongs to, not this page
+    assert year.evaluate("a => getComputedStyle(a).fontWeight") == "700"  # stands out as the current page's does
     wanted = next(e for e in events if pages[e["p"]].startswith("years/2003/"))  # type: ignore[index]
     page.get_by_label("Search titles, summaries and sources").fill(str(wanted["t"]))
     assert "on other pages" in applied(page)
