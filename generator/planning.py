@@ -15,9 +15,10 @@ from typing import Any
 from generator.cache import BuildCache, event_digests, page_fingerprint, render_key
 from generator.config import SiteConfig
 from generator.model import Event, Timeline
-from generator.pages import MonthGroup, Page, YearGroup, timeline_is_split
+from generator.paging import MonthGroup, Page, YearGroup
 from generator.pieces import PieceStore
 from generator.render import Renderer
+from generator.timeline_pages import timeline_is_split
 
 Shape = tuple[tuple[Any, ...], ...]
 
@@ -82,7 +83,10 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     """
     facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds, code; year links
     global_key = render_key(config, renderer.template_dirs, facts)
-    digests = event_digests(timeline.events, cache)
+    # An event's timeline page (its year's, month's or numbered page) can move when other events come or
+    # go; it is part of the event's digests, so its page, its pieces and search.json follow it.
+    digests = {event_id: (full + "@" + renderer.places[event_id], listed + "@" + renderer.places[event_id])
+               for event_id, (full, listed) in event_digests(timeline.events, cache).items()}
     keys = {event_id: (global_key + full, global_key + listed) for event_id, (full, listed) in digests.items()}
     renderer.pieces = PieceStore(cache.fragments, keys, cache.load_pieces)
     shape = timeline_shape(timeline)

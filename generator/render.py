@@ -44,9 +44,10 @@ from generator.interchange import (
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.output import Content
-from generator.pages import KIND_TITLES, Page, page_context, plan_pages, timeline_is_split, timeline_path
+from generator.pages import KIND_TITLES, Page, page_context, plan_pages
 from generator.pieces import PieceStore
 from generator.theme import THEME_DIR
+from generator.timeline_pages import timeline_pages, timeline_path, timeline_places
 
 # Exports made from the user's templates (which may fail); every other export is data made by our code.
 TEMPLATE_EXPORTS = ("sitemap.xml", "feed.xml")
@@ -83,7 +84,7 @@ class Renderer:
         self.timeline = timeline
         self.markup = MarkupRenderer(config.raw_html, markdown_cache)
         self.pieces = PieceStore()  # replaced by the build cache's (see generator.build)
-        self._split = timeline_is_split(timeline)
+        self.places = timeline_places(timeline_pages(timeline.events))  # event id -> its timeline page
         self.template_dirs = [config.templates_path, THEME_DIR]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
@@ -135,8 +136,8 @@ class Renderer:
         return Markup(self.markup.render_inline(text))  # noqa: S704 (sanitized by nh3)
 
     def timeline_url(self, event: Event) -> str:
-        """The link to the event on the timeline (its year's page when the timeline is split)."""
-        return self.url(timeline_path(event, self._split))
+        """The link to the event on the timeline (its year's or month's page when the timeline is split)."""
+        return self.url(timeline_path(event, self.places))
 
     def event_jsonld(self, event: Event) -> Markup:
         """The event's schema.org JSON-LD, escaped for a <script> element ('' unless dated to the day)."""
@@ -157,7 +158,7 @@ class Renderer:
 
     def _page_of(self, event: Event) -> str:
         """The timeline page that shows `event` (without the #fragment), as search.json records it."""
-        return timeline_path(event, self._split).split("#")[0]
+        return self.places[event.id]
 
     def prepare(self, event: Event) -> None:
         """Make every per-event piece of `event` now: its Markdown, card, row and export entries.

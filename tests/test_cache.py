@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -248,3 +249,104 @@ def test_a_build_without_the_cache_in_between_is_noticed(project: Path) -> None:
     build_project(project, use_cache=True)
     assert not (project / "site/events/zz-added").exists()
     assert snapshot(project / "site") == clean_build(project)
+
+
+# A timeline of busy years split into month pages (generator.timeline_pages), at a limit of 20 events a page:
+# 2001 has about 10 events (one page), 2002 about 30 and 2003 about 80 (a page per month); May 2003 has two pages.
+SMALL_LIMIT = 20
+
+
+@pytest.fixture
+def crowded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from test_timeline_pages import crowded_synth
+
+    from generator import timeline_pages
+
+    monkeypatch.setattr(timeline_pages, "TIMELINE_PAGE_EVENTS", SMALL_LIMIT)
+    return Path(crowded_synth({2001: 1, 2002: 3, 2003: 8}).generate(tmp_path / "crowded", 120))
+
+
+def dated(project: Path, prefix: str) -> list[Path]:
+    """The event files whose date starts with `prefix` ('2003-05', '2001'), by date."""
+    found = {}
+    for path in (project / "content/events").glob("*.yaml"):
+        date = next(line for line in path.read_text().splitlines() if line.startswith("date:"))
+        if re.match(rf'date: "{prefix}(\D|$)', date):
+            found[path] = date
+    return sorted(found, key=lambda path: (found[path], path.name))
+
+
+def redate(event: Path, date: str) -> None:
+    event.write_text(re.sub(r"(?m)^date: .*$", f'date: "{date}"', event.read_text()))
+
+
+def move_across_months(project: Path) -> None:
+    redate(dated(project, "2003-05")[0], "2003-07-15")  # May's second page starts one event later
+
+
+def move_to_a_quiet_year(project: Path) -> None:
+    redate(dated(project, "2003-05")[-1], "2001-03-03")
+
+
+def quiet_year_crosses_the_limit(project: Path) -> None:
+    for event in dated(project, "2003")[:SMALL_LIMIT]:
+        redate(event, "2001-03-03")
+
+
+def busy_year_falls_under_the_limit(project: Path) -> None:
+    for event in dated(project, "2002")[5:]:
+        redate(event, "2003-02-02")
+
+
+def delete_first_of_may(project: Path) -> None:
+    """Every event after it on May's first page keeps its page, but the first of page 2 moves to page 1."""
+    victim = dated(project, "2003-05")[0]
+    victim.unlink()
+    for other in (project / "content/events").glob("*.yaml"):
+        text = other.read_text()
+        if victim.stem in text:
+            other.write_text(text.replace(f", {victim.stem}", "").replace(f"{victim.stem}, ", "")
+                             .replace(f"related: [{victim.stem}]", "related: []"))
+
+
+CROWDED_CHANGES = [move_across_months, move_to_a_quiet_year, quiet_year_crosses_the_limit,
+                   busy_year_falls_under_the_limit, delete_first_of_may]
+
+
+def test_the_crowded_timeline_has_what_the_changes_need(crowded: Path) -> None:
+    def lists_events(year: str) -> bool:  # a year's own page lists its events; a split year's is an overview
+        return "<article" in (crowded / f"site/years/{year}/index.html").read_text()
+
+    build_project(crowded)
+    assert (crowded / "site/years/2003/05/page/2/index.html").is_file()
+    assert (lists_events("2001"), lists_events("2002"), lists_events("2003")) == (True, False, False)
+    quiet_year_crosses_the_limit(crowded)
+    busy_year_falls_under_the_limit(crowded)
+    build_project(crowded)
+    assert (lists_events("2001"), lists_events("2002"), lists_events("2003")) == (False, True, False)
+
+
+@pytest.mark.parametrize("change", CROWDED_CHANGES)
+def test_month_pages_rebuilt_with_the_cache_match_a_clean_build(crowded: Path, change: Callable[[Path], None]) -> None:
+    build_project(crowded, use_cache=True)
+    change(crowded)
+    after = build_project(crowded, use_cache=True)
+    assert 0 < after.rendered < after.pages
+    assert snapshot(crowded / "site") == clean_build(crowded)
+
+
+@pytest.mark.parametrize("change", CROWDED_CHANGES)
+def test_month_pages_rebuilt_in_place_match_a_clean_build(crowded: Path, change: Callable[[Path], None]) -> None:
+    from generator.build import build_site
+    from generator.cache import BuildCache
+    from generator.config import load_config
+
+    cache = BuildCache()
+    config = load_config(crowded).with_overrides(output_dir="site")
+    build_site(config, cache=cache, in_place=True)
+    change(crowded)
+    build_site(config, cache=cache, in_place=True)
+    edit_title(crowded, 3)  # then an edit that leaves the shape alone: the kept plan is reused
+    result = build_site(config, cache=cache, in_place=True)
+    assert 0 < result.rendered < result.pages
+    assert snapshot(crowded / "site") == clean_build(crowded)

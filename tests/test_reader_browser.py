@@ -62,6 +62,15 @@ def split_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServe
     yield from _serve_project(project, project.parent / "site")
 
 
+@pytest.fixture(scope="module")
+def busy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServer]:
+    """600 synthetic events in 2002 and 2003: both years over 250 events, so each has a page per month."""
+    from tests.test_timeline_pages import crowded_synth
+
+    project = crowded_synth({2002: 1, 2003: 1}).generate(tmp_path_factory.mktemp("busy") / "project", 600)
+    yield from _serve_project(project, project.parent / "site")
+
+
 def visible_events(page: Page) -> list[str]:
     """Ids of the event cards the reader can see."""
     return page.locator("article.event:visible").evaluate_all("els => els.map(e => e.id)")
@@ -194,6 +203,51 @@ def test_split_timeline_lists_matches_from_other_year_pages(page: Page, split_si
     assert all("status=cancelled" in (href or "") for href in year_links.evaluate_all("l => l.map(a => a.href)"))
 
 
+def test_month_page_leads_to_the_next_month_and_its_search_finds_other_years(page: Page,
+                                                                           busy_site: StaticServer) -> None:
+    data = index_of(busy_site)
+    pages: list[str] = data["pages"]  # type: ignore[assignment]
+    events: list[dict[str, object]] = data["events"]  # type: ignore[assignment]
+    may = [e["id"] for e in events if pages[e["p"]] == "years/2002/05/"]  # type: ignore[index]
+    page.goto(busy_site.url + "years/2002/05/")
+    expect(page.locator("h1")).to_have_text("May 2002")
+    assert visible_events(page) == may
+    page.get_by_role("navigation", name="Previous and next month").get_by_role("link", name="June 2002").click()
+    expect(page.locator("h1")).to_have_text("June 2002")
+    assert page.url == busy_site.url + "years/2002/06/"
+    assert page.get_by_role("navigation", name="Months of 2002").get_by_role("link", name="June 2002") \
+        .get_attribute("aria-current") == "page"
+    year = page.get_by_role("navigation", name="Years").get_by_role("link", name="2002", exact=True)
+    assert year.get_attribute("aria-current") == "true"  # the year this month belongs to, not this page
+    assert year.evaluate("a => getComputedStyle(a).fontWeight") == "700"  # stands out as the current page's does
+    wanted = next(e for e in events if pages[e["p"]].startswith("years/2003/"))  # type: ignore[index]
+    page.get_by_label("Search titles, summaries and sources").fill(str(wanted["t"]))
+    assert "on other pages" in applied(page)
+    found = page.locator(f"#filter-elsewhere a[href$='/events/{wanted['id']}/']")
+    expect(found).to_have_text(str(wanted["t"]))
+    months = page.get_by_role("navigation", name="Months of 2002").get_by_role("link")
+    assert all("?q=" in (href or "") for href in months.evaluate_all("l => l.map(a => a.href)"))
+    found.click()
+    expect(page.locator("h1")).to_have_text(str(wanted["t"]))
+    page.get_by_role("link", name="On the timeline").click()  # back to the month page that holds it
+    assert page.url.split("#")[0] == busy_site.url + pages[wanted["p"]]  # type: ignore[index]
+    expect(page.locator(f"article.event[id='{wanted['id']}']")).to_be_visible()
+
+
+def test_filters_on_the_home_page_of_a_split_timeline_keep_its_own_events(page: Page,
+                                                                            split_site: StaticServer) -> None:
+    """The home page repeats the latest year's events: a filter shows them there, not as links elsewhere."""
+    data = index_of(split_site)
+    pages: list[str] = data["pages"]  # type: ignore[assignment]
+    events: list[dict[str, object]] = data["events"]  # type: ignore[assignment]
+    latest = pages[events[-1]["p"]]  # type: ignore[index]
+    shown = [e for e in events if pages[e["p"]] == latest]  # type: ignore[index]
+    status = str(shown[-1]["st"])
+    page.goto(f"{split_site.url}?status={status}")
+    applied(page)
+    assert visible_events(page) == [e["id"] for e in shown if e["st"] == status]
+
+
 def test_page_weight_budget_on_the_seed(page: Page, seed_site: StaticServer) -> None:
     sizes: dict[str, int] = {}
 
@@ -300,6 +354,17 @@ def test_axe_finds_no_violation_on_a_year_page(page: Page, split_site: StaticSer
     year_page = index_of(split_site)["pages"][0]  # type: ignore[index]
     page.goto(f"{split_site.url}{year_page}?status=cancelled")
     applied(page)
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["years/2003/", "years/2003/05/?q=talks"])
+def test_axe_finds_no_violation_on_a_year_overview_and_a_month_page(page: Page, busy_site: StaticServer,
+                                                                     path: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto(busy_site.url + path)
+    if "?" in path:
+        applied(page)
     assert axe_violations(page) == []
 
 

@@ -143,7 +143,7 @@
     FIELDS.forEach(function (name) { if (wanted[name]) params.set(name, wanted[name]); });
     var query = params.toString();
     history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
-    document.querySelectorAll(".years a, nav.pager a[href*='years/']").forEach(function (link) {
+    document.querySelectorAll(".years a, .months a, nav.pager a[href*='years/']").forEach(function (link) {
       link.href = link.href.split(/[?#]/)[0] + (query ? "?" + query : "");
     });
   }
