@@ -33,6 +33,7 @@ class PlanMemo:
     pages: list[Page]
     users: dict[str, list[int]]  # event id -> positions of the pages whose context shows it
     fingerprints: dict[str, str]  # page path -> fingerprint
+    places: dict[str, str]  # event id -> its timeline page (Renderer.places), decided by the shape
 
 
 def timeline_shape(timeline: Timeline) -> Shape:
@@ -83,13 +84,15 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     """
     facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds, code; year links
     global_key = render_key(config, renderer.template_dirs, facts)
+    shape = timeline_shape(timeline)
+    if memo is not None and memo.shape == shape:  # the same events in the same places on the timeline
+        renderer.places = memo.places
     # An event's timeline page (its year's, month's or numbered page) can move when other events come or
     # go; it is part of the event's digests, so its page, its pieces and search.json follow it.
     digests = {event_id: (full + "@" + renderer.places[event_id], listed + "@" + renderer.places[event_id])
                for event_id, (full, listed) in event_digests(timeline.events, cache).items()}
     keys = {event_id: (global_key + full, global_key + listed) for event_id, (full, listed) in digests.items()}
     renderer.pieces = PieceStore(cache.fragments, keys, cache.load_pieces)
-    shape = timeline_shape(timeline)
     if memo is not None and memo.global_key == global_key and memo.shape == shape:
         pages, found = list(memo.pages), dict(memo.fingerprints)
         changed = {event.id: event for event in timeline.events if memo.digests.get(event.id) != digests[event.id]}
@@ -103,7 +106,7 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
         found = {page.path: page_fingerprint(global_key, page.path, page.template, page.context, digests)
                  for page in pages}
         users = _users(pages) if remember else {}
-    memo = PlanMemo(global_key, shape, digests, pages, users, dict(found)) if remember else None
+    memo = PlanMemo(global_key, shape, digests, pages, users, dict(found), renderer.places) if remember else None
     inputs = {"pages": ",".join(p.path for p in pages),  # what each kind of export is made from
               "full": ",".join(digests[e.id][0] for e in timeline.events),
               "listed": ",".join(digests[e.id][1] for e in timeline.events)}

@@ -84,7 +84,7 @@ class Renderer:
         self.timeline = timeline
         self.markup = MarkupRenderer(config.raw_html, markdown_cache)
         self.pieces = PieceStore()  # replaced by the build cache's (see generator.build)
-        self.places = timeline_places(timeline_pages(timeline.events))  # event id -> its timeline page
+        self._places: dict[str, str] | None = None
         self.template_dirs = [config.templates_path, THEME_DIR]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
@@ -155,6 +155,17 @@ class Renderer:
     def row(self, event: Event) -> Markup:
         """The event's compact entry (partials/event_row.html), as on actor, tag and other lists."""
         return self._fragment("row", "partials/event_row.html", event)
+
+    @property
+    def places(self) -> dict[str, str]:
+        """For each event id, the site path of the timeline page that holds it (worked out when first needed)."""
+        if self._places is None:
+            self._places = timeline_places(timeline_pages(self.timeline.events))
+        return self._places
+
+    @places.setter
+    def places(self, known: dict[str, str]) -> None:
+        self._places = known
 
     def _page_of(self, event: Event) -> str:
         """The timeline page that shows `event` (without the #fragment), as search.json records it."""
