@@ -178,7 +178,7 @@ def build_project(root: Path, base_url: str | None = None, output_dir: str | Non
         cache = load_cache(config.root)
         result = build_site(config, workers=workers, cache=cache, cleanup=cleanup, drafts=drafts,
                             progress=progress)
-        save_cache(config.root, cache)
+        save_cache(config.root, cache, release=True)  # the cache is not used again in this process
         return result
     finally:
         if collecting:

@@ -144,10 +144,11 @@ def load_cache(root: Path) -> BuildCache:
     return data
 
 
-def save_cache(root: Path, cache: BuildCache) -> None:
+def save_cache(root: Path, cache: BuildCache, release: bool = False) -> None:
     """Store the cache atomically; failing to store it only costs speed next time.
 
     Only the shards that changed are written (see generator.store), the index only if it changed.
+    With `release` (the process is about to end), each kind of piece leaves memory once written.
     """
     path = cache_file(root)
     folder = path.with_suffix(".shards")
@@ -155,9 +156,9 @@ def save_cache(root: Path, cache: BuildCache) -> None:
     if shards is None or shards.folder != folder:
         shards = ShardedStore(folder, FORMAT, cache.markdown, cache.fragments, cache.templates, False)
     shards.markdown_mode = cache.markdown_mode
-    shards.save()
+    shards.save(release)
     if cache.loaded is None or cache.loaded != _index_state(cache):
-        write_pickle(path, cache)
+        write_pickle(path, cache, shared=False)  # the validated events and page list: nothing shared
     with contextlib.suppress(OSError):
         path.with_suffix(".store").unlink()  # the single store file of earlier versions
 

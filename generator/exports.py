@@ -197,15 +197,18 @@ def search_text_entry(timeline: Timeline, event: Event, pieces: PieceStore) -> s
     return pieces.get("search-text", event, False, partial(_search_text_json, event, timeline))
 
 
-def render_search_text(timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
+def search_text_chunks(timeline: Timeline, pieces: PieceStore | None = None) -> Iterator[str]:
     """The second half of the search index: each event's searchable text, fetched only for a text search.
 
     {"version": 2, "x": [text of event 0, text of event 1, ...]}, in the order of search.json's events;
     the titles, also searched, are in search.json.
     """
     pieces = pieces or PieceStore()
-    texts = [search_text_entry(timeline, event, pieces) for event in timeline.events]
-    return ('{"version":2,"x":[' + ",".join(texts) + "]}\n").encode("utf-8")
+    yield '{"version":2,"x":['
+    for position, event in enumerate(timeline.events):
+        text = search_text_entry(timeline, event, pieces)
+        yield "," + text if position else text
+    yield "]}\n"
 
 
 def _search_row(event: Event, page_of: Callable[[Event], str],
@@ -229,7 +232,7 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     field, each with a value per event in timeline order: "id", "p" (index into `pages`), "t" (title),
     "d" (date label, from `label`), "s"/"e" (earliest and latest ISO day), "st" (index into `statuses`),
     "a"/"pl"/"g"/"o" (lists of actor, place, tag and outlet positions in `facets`). `text` names the
-    file with the other words to search (render_search_text), with a digest of its content so that a
+    file with the other words to search (search_text_chunks), with a digest of its content so that a
     browser never pairs this index with the text of another build.
     """
     facets: dict[str, dict[str, list[str]]] = {kind: {} for kind in ("actors", "places", "tags", "outlets")}
@@ -256,7 +259,10 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
         }
         for name, value in row.items():
             columns[name].append(value)
-    digest = hashlib.blake2b(render_search_text(timeline, pieces), digest_size=6).hexdigest()
+    hasher = hashlib.blake2b(digest_size=6)
+    for chunk in search_text_chunks(timeline, pieces):
+        hasher.update(chunk.encode("utf-8"))
+    digest = hasher.hexdigest()
     document = {
         "version": 2, "pages": list(pages), "statuses": list(STATUSES), "text": f"{SEARCH_TEXT}?v={digest}",
         "facets": {kind: list(entries.values()) for kind, entries in facets.items()}, "events": columns,
@@ -302,11 +308,14 @@ def timelinejs_entry(config: SiteConfig, markup: MarkupRenderer, event: Event, p
     return pieces.get("timelinejs", event, False, partial(_slide, config, event, markup))
 
 
-def render_timelinejs(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
-                      pieces: PieceStore | None = None) -> bytes:
-    """The events in TimelineJS3's JSON format (one slide per event, grouped by status)."""
+def timelinejs_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                      pieces: PieceStore | None = None) -> Iterator[str]:
+    """The events in TimelineJS3's JSON format (one slide per event, grouped by status), streamed."""
     pieces = pieces or PieceStore()
-    slides = [timelinejs_entry(config, markup, event, pieces) for event in timeline.events]
     head = _compact_json({"title": {"text": {"headline": config.title, "text": config.description}}, "events": []})
     assert head.endswith('"events":[]}')
-    return (head[:-2] + ",".join(slides) + "]}\n").encode("utf-8")
+    yield head[:-2]
+    for position, event in enumerate(timeline.events):
+        slide = timelinejs_entry(config, markup, event, pieces)
+        yield "," + slide if position else slide
+    yield "]}\n"

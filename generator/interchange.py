@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -68,9 +69,9 @@ def csv_entry(config: SiteConfig, markup: MarkupRenderer, event: Event, pieces: 
     return pieces.get("csv", event, False, partial(_csv_row, config, markup, event))
 
 
-def render_timelinejs_csv(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
-                          pieces: PieceStore | None = None) -> bytes:
-    """The events as a TimelineJS spreadsheet (CSV): a title row, then one row per event.
+def timelinejs_csv_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                          pieces: PieceStore | None = None) -> Iterator[str]:
+    """The events as a TimelineJS spreadsheet (CSV), streamed: a title row, then one row per event.
 
     Dates are only as precise as the EDTF date; Display Date carries our label (with uncertainty),
     Group the status, Text the summary and a link back, as in timelinejs.json.
@@ -82,8 +83,9 @@ def render_timelinejs_csv(config: SiteConfig, timeline: Timeline, markup: Markup
     blank = dict.fromkeys(CSV_COLUMNS, "")
     writer.writerow({**blank, "Headline": html.escape(config.title, quote=False),
                      "Text": html.escape(config.description, quote=False), "Type": "title"}.values())
-    rows = [csv_entry(config, markup, event, pieces) for event in timeline.events]
-    return (buffer.getvalue() + "".join(rows)).encode("utf-8")
+    yield buffer.getvalue()
+    for event in timeline.events:
+        yield csv_entry(config, markup, event, pieces)
 
 
 def _feed_time(event: Event) -> str:
@@ -143,11 +145,17 @@ def geojson_entry(config: SiteConfig, timeline: Timeline, event: Event, pieces: 
     return pieces.get("geojson", event, False, partial(_features, config, timeline, event))
 
 
-def render_geojson(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
-    """A GeoJSON FeatureCollection: one Point per event and place with coordinates ([lon, lat])."""
+def geojson_chunks(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> Iterator[str]:
+    """A GeoJSON FeatureCollection: one Point per event and place with coordinates ([lon, lat]), streamed."""
     pieces = pieces or PieceStore()
-    parts = [geojson_entry(config, timeline, event, pieces) for event in timeline.events]
-    return ('{"type":"FeatureCollection","features":[' + ",".join(p for p in parts if p) + "]}\n").encode("utf-8")
+    yield '{"type":"FeatureCollection","features":['
+    first = True
+    for event in timeline.events:
+        features = geojson_entry(config, timeline, event, pieces)
+        if features:
+            yield features if first else "," + features
+            first = False
+    yield "]}\n"
 
 
 def exact_days(value: EventDate) -> tuple[str, str | None] | None:

@@ -25,21 +25,21 @@ from generator.exports import (
     json_entry,
     last_updated,
     render_search_index,
-    render_search_text,
-    render_timelinejs,
     search_entry,
+    search_text_chunks,
     search_text_entry,
+    timelinejs_chunks,
     timelinejs_entry,
 )
 from generator.i18n import load_words
 from generator.interchange import (
     csv_entry,
     event_jsonld,
+    geojson_chunks,
     geojson_entry,
     og_locale,
-    render_geojson,
     render_json_feed,
-    render_timelinejs_csv,
+    timelinejs_csv_chunks,
 )
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
@@ -258,13 +258,13 @@ class Renderer:
             ("feed.xml", "listed", lambda: self.render_template("feed.xml", "feed.xml", {})),
             ("events.ics", "listed", lambda: ical_chunks(self.config, self.timeline, self.pieces)),
             ("events.json", "full", lambda: json_chunks(self.config, self.timeline, self.markup, self.pieces)),
-            ("timelinejs.json", "listed", lambda: render_timelinejs(self.config, self.timeline, self.markup,
+            ("timelinejs.json", "listed", lambda: timelinejs_chunks(self.config, self.timeline, self.markup,
                                                                     self.pieces)),
-            ("timelinejs.csv", "listed", lambda: render_timelinejs_csv(self.config, self.timeline, self.markup,
+            ("timelinejs.csv", "listed", lambda: timelinejs_csv_chunks(self.config, self.timeline, self.markup,
                                                                        self.pieces)),
             ("feed.json", "listed", lambda: render_json_feed(self.config, self.timeline, self.markup)),
-            ("events.geojson", "listed", lambda: render_geojson(self.config, self.timeline, self.pieces)),
+            ("events.geojson", "listed", lambda: geojson_chunks(self.config, self.timeline, self.pieces)),
             ("search.json", "listed", lambda: render_search_index(
                 self.timeline, self._page_of, self.words.date_label, self.pieces)),
-            (SEARCH_TEXT, "listed", lambda: render_search_text(self.timeline, self.pieces)),
+            (SEARCH_TEXT, "listed", lambda: search_text_chunks(self.timeline, self.pieces)),
         ]

@@ -44,13 +44,24 @@ def read_pickle(path: Path) -> Any:
             gc.enable()
 
 
-def write_pickle(path: Path, value: Any) -> None:
-    """Write `value` to `path` atomically; failing only costs speed next time, so it is only logged."""
+def write_pickle(path: Path, value: Any, shared: bool = True) -> None:
+    """Write `value` to `path` atomically; failing only costs speed next time, so it is only logged.
+
+    Without `shared` (a value with no object reachable twice, and no cycle), the pickler does not
+    remember every object it wrote: 27 MB less for the 10,000 events of the cache's index.
+    """
     temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = not shared
+            try:
+                pickler.dump(value)
+            except (ValueError, RecursionError):  # a cycle after all: write it the usual way
+                handle.seek(0)
+                handle.truncate()
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
     except OSError as exc:
         logger.warning("could not save the build cache: %s", exc)
@@ -114,22 +125,33 @@ class ShardedStore:
             self.templates.update(self._read(TEMPLATES))
             self.loaded[TEMPLATES] = dict(self.templates)
 
-    def save(self) -> None:
-        """Write every shard whose entries changed; a shard never read is written only if none was stored."""
+    def save(self, release: bool = False) -> None:
+        """Write every shard whose entries changed; a shard never read is written only if none was stored.
+
+        Shards are written one at a time; with `release` (the process is about to end), the pieces of each
+        kind are dropped from memory once written, so writing never needs much more than the build did.
+        """
         counts = _piece_counts(self.pieces)
-        changed: dict[str, dict[Any, Any]] = {}
-        for kind, count in counts.items():
-            shard = PIECES + kind
-            if (shard in self.loaded or not self.stored) and self.loaded.get(shard) != count:
-                changed[shard] = {key: value for key, value in self.pieces.items() if key.startswith(kind + ":")}
-        for shard, held in self.loaded.items():  # kinds left with no piece at all
+        complete = not self.stored  # nothing stored yet: what is in memory is all there is
+        for shard, held in list(self.loaded.items()):  # kinds left with no piece at all
             if shard.startswith(PIECES) and held and not counts[shard[len(PIECES):]]:
-                changed[shard] = {}
-        if (MARKDOWN in self.loaded or not self.stored) and self.loaded.get(MARKDOWN) != len(self.markdown):
-            changed[MARKDOWN] = self.markdown
-        if (TEMPLATES in self.loaded or not self.stored) and self.loaded.get(TEMPLATES) != self.templates:
-            changed[TEMPLATES] = self.templates
-        for shard, entries in changed.items():
-            write_pickle(self.folder / f"{shard}.pickle", {"tag": self._tag(shard), "entries": entries})
-            self.loaded[shard] = dict(entries) if shard == TEMPLATES else len(entries)
-        self.stored = self.stored or bool(changed)
+                self._write(shard, {})
+        for kind, count in sorted(counts.items()):
+            shard = PIECES + kind
+            if (shard in self.loaded or complete) and self.loaded.get(shard) != count:
+                prefix = kind + ":"
+                entries = {key: value for key, value in self.pieces.items() if key.startswith(prefix)}
+                self._write(shard, entries)
+                if release:
+                    for key in entries:
+                        del self.pieces[key]
+                del entries
+        if (MARKDOWN in self.loaded or complete) and self.loaded.get(MARKDOWN) != len(self.markdown):
+            self._write(MARKDOWN, self.markdown)
+        if (TEMPLATES in self.loaded or complete) and self.loaded.get(TEMPLATES) != self.templates:
+            self._write(TEMPLATES, self.templates)
+
+    def _write(self, shard: str, entries: dict[Any, Any]) -> None:
+        write_pickle(self.folder / f"{shard}.pickle", {"tag": self._tag(shard), "entries": entries}, shared=False)
+        self.loaded[shard] = dict(entries) if shard == TEMPLATES else len(entries)
+        self.stored = True
