@@ -33,7 +33,7 @@ from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/11"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/12"  # bump whenever BuildCache changes shape
 
 
 @functools.cache
