@@ -31,12 +31,16 @@ def test_parallel_output_is_byte_identical_to_serial(big_project: Path) -> None:
     assert snapshot(big_project / "parallel") == snapshot(big_project / "serial")
 
 
-def test_error_in_a_worker_is_raised_and_nothing_is_written(big_project: Path, tmp_path: Path) -> None:
-    project = tmp_path / "broken"
-    write_files(project, {"site.yaml": (big_project / "site.yaml").read_text()})
+def copy_project(big_project: Path, project: Path, files: dict[str, str] | None = None) -> Path:
+    """A copy of the sources of `big_project` (no output) at `project`, with `files` added."""
+    write_files(project, {"site.yaml": (big_project / "site.yaml").read_text(), **(files or {})})
     for folder in ("content", "seeds"):
         shutil.copytree(big_project / folder, project / folder)
-    write_files(project, {"templates/event.html": "{{ no_such_variable }}"})
+    return project
+
+
+def test_error_in_a_worker_is_raised_and_nothing_is_written(big_project: Path, tmp_path: Path) -> None:
+    project = copy_project(big_project, tmp_path / "broken", {"templates/event.html": "{{ no_such_variable }}"})
     with pytest.raises(TemplateError) as info:
         build_project(project, workers=2)
     assert info.value.problems[0].format(with_source=False) == (
@@ -46,11 +50,8 @@ def test_error_in_a_worker_is_raised_and_nothing_is_written(big_project: Path, t
 
 def test_error_while_preparing_events_names_the_partial(big_project: Path, tmp_path: Path) -> None:
     """A card template failing in a worker of the prepare phase is reported at the template's line."""
-    project = tmp_path / "broken-card"
-    write_files(project, {"site.yaml": (big_project / "site.yaml").read_text()})
-    for folder in ("content", "seeds"):
-        shutil.copytree(big_project / folder, project / folder)
-    write_files(project, {"templates/partials/event_card.html": "<li>\n{{ event.no_such_field }}</li>"})
+    project = copy_project(big_project, tmp_path / "broken-card",
+                           {"templates/partials/event_card.html": "<li>\n{{ event.no_such_field }}</li>"})
     with pytest.raises(TemplateError) as info:
         build_project(project, workers=2)
     message = info.value.problems[0].format(with_source=False)
@@ -97,10 +98,7 @@ def test_parallel_loading_gives_the_same_timeline_and_the_same_problems(
     config = load_config(big_project)
     assert load_content(config, workers=2) == load_content(config, workers=1)
 
-    project = tmp_path / "bad"
-    shutil.copytree(big_project / "content", project / "content")
-    shutil.copytree(big_project / "seeds", project / "seeds")
-    shutil.copy(big_project / "site.yaml", project / "site.yaml")
+    project = copy_project(big_project, tmp_path / "bad")
     files = sorted((project / "content" / "events").rglob("*.yaml"))
     files[3].write_text("title: [unclosed\n")
     files[150].write_text(files[150].read_text().replace("status: ", "status: rumoured-"))
