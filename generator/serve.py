@@ -7,6 +7,7 @@ generator.output; browsers hear about a build only after the swap.
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import shutil
 import tempfile
@@ -65,6 +66,18 @@ def error_lines(exc: SiteError) -> list[str]:
     return [exc.format()]
 
 
+
+def _tidy_memory() -> None:
+    """Collect garbage between rebuilds, then set what survives aside (gc.freeze).
+
+    The build cache holds millions of objects at 10,000 events; without this, the collector walks
+    all of them in the middle of a rebuild now and then (about 230 ms each time). Collecting here,
+    once a rebuild is over, still frees the cycles each rebuild leaves behind.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
 class Preview:
     """One preview session: its configuration, its private output folder and its broker."""
 
@@ -107,6 +120,7 @@ class Preview:
             finally:
                 self.pending.release()
             pages = announced[0] if announced else self.announce()
+            _tidy_memory()
             names = ", ".join(sorted(p.name for p in paths)[:3]) or "start"
             early = f"pages announced after {(shown[0] - started) * 1000:.0f} ms; " if shown else ""
             self.report(f"{result.summary()} [{names}; {len(pages)} page(s) changed; {early}"
