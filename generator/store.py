@@ -13,7 +13,6 @@ written by another version counts as empty.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import pickle
@@ -28,9 +27,10 @@ PIECES = "pieces-"  # + the kind of piece, e.g. pieces-card (see generator.piece
 
 
 def read_pickle(path: Path) -> Any:
-    """A pickle of ours, or None if it is missing or unreadable."""
-    collecting = gc.isenabled()
-    gc.disable()  # loading makes many objects and no garbage: collecting meanwhile only costs time
+    """A pickle of ours, or None if it is missing or unreadable.
+
+    Its callers run inside build_project, which pauses the garbage collector for the whole build.
+    """
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)  # noqa: S301 (our own file, outside the project, under the user's home)
@@ -39,9 +39,6 @@ def read_pickle(path: Path) -> Any:
     except Exception as exc:  # a truncated or corrupt file is simply not used
         logger.info("ignoring an unreadable build cache file %s (%s)", path, exc)
         return None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def write_pickle(path: Path, value: Any, shared: bool = True) -> None:
