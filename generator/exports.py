@@ -94,11 +94,6 @@ def ical_chunks(config: SiteConfig, timeline: Timeline, pieces: PieceStore | Non
     yield "END:VCALENDAR\r\n"
 
 
-def render_ical(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> bytes:
-    """The iCalendar file (see ical_chunks), in memory."""
-    return "".join(ical_chunks(config, timeline, pieces)).encode("utf-8")
-
-
 def event_record(event: Event, config: SiteConfig, timeline: Timeline,
                  markup: MarkupRenderer) -> dict[str, Any]:
     """One event as a JSON-ready dict, with names resolved and HTML rendered."""
@@ -163,12 +158,6 @@ def json_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
         entry = json_entry(config, timeline, markup, event, pieces)
         yield "," + entry if position else entry
     yield "]}\n"
-
-
-def render_json(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
-                pieces: PieceStore | None = None) -> bytes:
-    """All events as one JSON document (see json_chunks), in memory."""
-    return "".join(json_chunks(config, timeline, markup, pieces)).encode("utf-8")
 
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
