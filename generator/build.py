@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from generator.content import load_content
 from generator.eventfiles import event_files, event_folders, refresh_event_files
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder, folder_identity
 from generator.parallel import Progress, render_in_parallel, worker_count
+from generator.patching import patch_timeline
 from generator.pieces import drop_stale_pieces
 from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
@@ -65,23 +68,34 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     key = content_key(config) if cache is not None else ""
     if cache is not None and cache.content_key != key:
         cache.events, cache.stamps, cache.digests, cache.content_key = {}, {}, {}, key
-        cache.event_files = None  # the folders may have moved (content_dir is part of the key)
+        cache.event_files = cache.timeline = None  # the folders may have moved (content_dir is part of the key)
     if cache is not None and cache.markdown_mode != config.raw_html:
         cache.markdown.clear()  # in place: the store (generator.store) fills this very dictionary
         cache.markdown_mode = config.raw_html
-    files = None
-    if changed is not None and cache is not None and cache.event_files is not None:
-        files = refresh_event_files(cache.event_files, changed, event_folders(config, drafts), config.root)
-    if cache is not None:
-        files = cache.event_files = files if files is not None else event_files(config, drafts)
-    timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts, files=files,
-                            stamps=cache.stamps if cache is not None else None,
-                            registry_memo=cache.registries if cache is not None else None, workers=workers)
+    patched = None
+    if changed is not None and in_place and cache is not None and cache.timeline is not None:
+        patched = patch_timeline(config, cache, cache.timeline, changed)  # None: load everything
+    if patched is not None:
+        timeline = patched.timeline
+    else:
+        files = None
+        if cache is not None:
+            cache.timeline = None  # set again once this load succeeds
+        if changed is not None and cache is not None and cache.event_files is not None:
+            files = refresh_event_files(cache.event_files, changed, event_folders(config, drafts), config.root)
+        if cache is not None:
+            files = cache.event_files = files if files is not None else event_files(config, drafts)
+        timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts, files=files,
+                                stamps=cache.stamps if cache is not None else None,
+                                registry_memo=cache.registries if cache is not None else None, workers=workers)
     logger.info("loaded %d events", len(timeline.events))
+    if cache is not None and in_place:
+        cache.timeline = timeline
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)
     if cache is not None:
-        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, cache.plan, remember=in_place)
+        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, cache.plan, remember=in_place,
+                                                     edited=patched.edited if patched is not None else None)
     else:
         pages, fingerprints = renderer.pages(), {}
     # The cache describes the output only if this cache's last build wrote it last: a build without the
@@ -89,16 +103,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     trusted = cache is not None and cache.output == str(output) and cache.output_id == folder_identity(output)
     previous = cache.pages if cache is not None and trusted else {}
 
-    def reusable(path: str) -> bool:
-        known = previous.get(path)
-        if known is None or known[0] != fingerprints[path]:
-            return False
-        if in_place:
-            return True  # serve's private output: nothing but these builds writes there
-        old = output / path
-        return old.is_file() and old.stat().st_size == known[1]
-
-    reuse = {path for path in fingerprints if reusable(path)}
+    same = [path for path, fingerprint in fingerprints.items()
+            if (known := previous.get(path)) is not None and known[0] == fingerprint]
+    # serve's private output: nothing but these builds writes there; site/ may have been edited by hand
+    reuse = set(same) if in_place else set(unchanged_files(output, same, previous))
     fresh = [page for page in pages if page.path not in reuse]
     # Replace only the changed files (each atomically, all after everything rendered) when most files
     # stay; otherwise stage a whole new site beside the old one and swap the two folders.
@@ -113,10 +121,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     late = {path for path, _, _ in exports if path not in reuse and path not in TEMPLATE_EXPORTS} \
         if pages_ready is not None and patch else set()
     with writer as staged:
-        for path in sorted(reuse):
-            if isinstance(staged, PatchedOutput):
-                staged.keep(previous[path][1])
-            else:
+        if isinstance(staged, PatchedOutput):
+            staged.keep(len(reuse), sum(previous[path][1] for path in reuse))
+        else:
+            for path in sorted(reuse):
                 staged.link(path, output / path)
         if processes > 1:
             render_in_parallel(renderer, fresh, staged, processes, progress)
@@ -138,8 +146,13 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             staged.commit()
     if cache is not None:
         cache.output = str(output)
-        cache.pages = {path: (fingerprint, previous[path][1] if path in reuse else (output / path).stat().st_size)
-                       for path, fingerprint in fingerprints.items() if path not in late}  # late: not yet written
+        recorded = cache.pages if previous is cache.pages else {}  # updated in place: most entries stay
+        for path in [path for path in recorded if path not in fingerprints or path in late]:
+            del recorded[path]
+        for path, fingerprint in fingerprints.items():
+            if path not in reuse and path not in late:  # late: not yet written
+                recorded[path] = (fingerprint, (output / path).stat().st_size)
+        cache.pages = recorded
         cache.files = sorted(current)
     files_written, bytes_written = staged.files, staged.bytes
     if late:
@@ -157,6 +170,24 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     logger.info("rendered %d of %d pages with %d process(es)", len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(fresh), files_written, bytes_written,
                        time.perf_counter() - started)
+
+
+def unchanged_files(output: Path, paths: list[str], known: dict[str, tuple[str, int]]) -> list[str]:
+    """Those of `paths` still in `output` as regular files of the size `known` records for each.
+
+    Someone may have edited or deleted a file in site/ since the last build; that file is made again.
+    One stat call each, on plain strings: 11,000 of them take about 40 ms.
+    """
+    base = str(output) + os.sep
+    kept = []
+    for path in paths:
+        try:
+            status = os.stat(base + path)  # noqa: PTH116 (a Path per file costs twice as much)
+        except OSError:
+            continue
+        if stat.S_ISREG(status.st_mode) and status.st_size == known[path][1]:
+            kept.append(path)
+    return kept
 
 
 def build_project(root: Path, base_url: str | None = None, output_dir: str | None = None,

@@ -33,7 +33,7 @@ from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/12"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/13"  # bump whenever BuildCache changes shape
 
 
 @functools.cache
@@ -80,6 +80,7 @@ class BuildCache:
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)
     files: list[str] = field(default_factory=list)  # every file of that output, pages or not
     plan: Any = None  # the last generator.planning.PlanMemo: kept in memory (serve), never stored
+    timeline: Any = None  # the last build's Timeline, for generator.patching: in memory only (serve)
     event_files: list[EventFile] | None = None  # the event files of the last build: in memory only
     shards: ShardedStore | None = None  # where markdown, fragments and templates are stored (not in the index)
     loaded: Any = None  # what the index looked like when it was loaded (see save_cache)
@@ -87,7 +88,7 @@ class BuildCache:
     def __getstate__(self) -> dict[str, Any]:
         """What is pickled into the index: everything but the big caches and what is kept in memory only."""
         return {**self.__dict__, "markdown": {}, "fragments": {}, "templates": {},
-                "plan": None, "event_files": None, "shards": None, "loaded": None}
+                "plan": None, "timeline": None, "event_files": None, "shards": None, "loaded": None}
 
     def load_pieces(self, kind: str) -> None:
         """Read the stored pieces of `kind`, if not yet read (PieceStore calls this on a miss)."""
@@ -173,13 +174,16 @@ def event_digests(events: tuple[Event, ...], cache: BuildCache) -> dict[str, tup
     for event in events:
         file_key = file_keys.get(event.id, "")
         pair = known.get(file_key) if file_key else None
-        if pair is None:
-            full = hashlib.blake2b(repr(event).encode(), digest_size=12).hexdigest()
-            listed = hashlib.blake2b(repr(dataclasses.replace(event, body="")).encode(), digest_size=12).hexdigest()
-            pair = (full, listed)
-        digests[event.id] = pair
+        digests[event.id] = pair if pair is not None else digest_pair(event)
     cache.digests = {file_keys[i]: pair for i, pair in digests.items() if i in file_keys}
     return digests
+
+
+def digest_pair(event: Event) -> tuple[str, str]:
+    """A digest of everything in `event`, and one of what lists show (all but the body)."""
+    full = hashlib.blake2b(repr(event).encode(), digest_size=12).hexdigest()
+    listed = hashlib.blake2b(repr(dataclasses.replace(event, body="")).encode(), digest_size=12).hexdigest()
+    return full, listed
 
 
 def _describe(key: str, value: Any, digests: dict[str, tuple[str, str]]) -> str:

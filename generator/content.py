@@ -271,7 +271,7 @@ def _check_related(ids: set[str], refs: list[RelatedRef], problems: list[Problem
             problems.append(make_problem(display, text, pos[0], pos[1], f"unknown related event '{related}'", hint))
 
 
-def _read_event(file: EventFile, data: bytes | None, config: SiteConfig, registries: dict[str, Registry],
+def read_event(file: EventFile, data: bytes | None, config: SiteConfig, registries: dict[str, Registry],
                 articles: dict[Path, str], drafts_prefix: str) -> _Read:
     """Parse and validate one event file (its bytes `data`, if already read)."""
     path = Path(file.path)
@@ -359,7 +359,7 @@ def load_content(config: SiteConfig, cache: EventCache | None = None, drafts: bo
             continue
         found.append(None)
         unread.append((len(found) - 1, file, data))
-    reader = functools.partial(_read_event, config=config, registries=registries, articles={},
+    reader = functools.partial(read_event, config=config, registries=registries, articles={},
                                drafts_prefix=str(content / "drafts") + os.sep)
     for position, read in _read_files(reader, unread, workers):
         found[position] = read

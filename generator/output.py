@@ -204,9 +204,9 @@ class PatchedOutput(StagedOutput):
     build leaves the previous site whole. Unchanged files are simply left where they are.
     """
 
-    def keep(self, size: int) -> None:
-        """An unchanged file of `size` bytes already in the output stays; only count it."""
-        self.files += 1
+    def keep(self, files: int, size: int) -> None:
+        """Unchanged `files` (of `size` bytes in all) already in the output stay; only count them."""
+        self.files += files
         self.bytes += size
 
     def commit(self, remove: tuple[str, ...] = ()) -> None:

@@ -8,11 +8,12 @@ show a changed event get that event swapped into their context and a new fingerp
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.cache import BuildCache, event_digests, page_fingerprint, render_key
+from generator.cache import BuildCache, digest_pair, event_digests, page_fingerprint, render_key
 from generator.config import SiteConfig
 from generator.model import Event, Timeline
 from generator.paging import MonthGroup, Page, YearGroup
@@ -29,17 +30,22 @@ class PlanMemo:
 
     global_key: str
     shape: Shape
-    digests: dict[str, tuple[str, str]]
+    order: dict[str, int]  # event id -> position in the timeline
+    digests: dict[str, tuple[str, str]]  # event id -> digests with its timeline page (see plan_build)
+    keys: dict[str, tuple[str, str]]  # event id -> the keys of its pieces (generator.pieces)
     pages: list[Page]
     users: dict[str, list[int]]  # event id -> positions of the pages whose context shows it
     fingerprints: dict[str, str]  # page path -> fingerprint
     places: dict[str, str]  # event id -> its timeline page (Renderer.places), decided by the shape
 
 
+def _shape_item(e: Event) -> tuple[Any, ...]:
+    return (e.id, e.date.edtf, e.actors, e.places, e.outlets, e.tags, e.status, e.related)
+
+
 def timeline_shape(timeline: Timeline) -> Shape:
     """Everything about the events that decides which pages exist and which events each lists."""
-    return tuple((e.id, e.date.edtf, e.actors, e.places, e.outlets, e.tags, e.status, e.related)
-                 for e in timeline.events)
+    return tuple(map(_shape_item, timeline.events))
 
 
 def _events_in(value: Any) -> Iterator[Event]:
@@ -73,32 +79,80 @@ def _users(pages: list[Page]) -> dict[str, list[int]]:
     return users
 
 
+def _keeps_shape(memo: PlanMemo, timeline: Timeline, edited: dict[str, str]) -> bool:
+    """Whether the `edited` events (each at its old place) leave the timeline's shape as in `memo`."""
+    if len(timeline.events) != len(memo.shape):
+        return False
+    for event_id in edited:
+        position = memo.order.get(event_id)
+        if position is None or timeline.events[position].id != event_id:
+            return False
+        if _shape_item(timeline.events[position]) != memo.shape[position]:
+            return False
+    return True
+
+
+def _digests(timeline: Timeline, cache: BuildCache, places: dict[str, str], memo: PlanMemo | None,
+             edited: dict[str, str] | None) -> dict[str, tuple[str, str]]:
+    """Each event's digests (see event_digests) with its timeline page: from `memo` but the `edited` ones."""
+    if memo is None or edited is None:
+        return {event_id: (full + "@" + places[event_id], listed + "@" + places[event_id])
+                for event_id, (full, listed) in event_digests(timeline.events, cache).items()}
+    digests = dict(memo.digests)
+    for event_id, file_key in edited.items():
+        full, listed = cache.digests[file_key] = digest_pair(timeline.events[memo.order[event_id]])
+        digests[event_id] = (full + "@" + places[event_id], listed + "@" + places[event_id])
+    return digests
+
+
 def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache: BuildCache,
-               memo: PlanMemo | None = None,
-               remember: bool = False) -> tuple[list[Page], dict[str, str], PlanMemo | None]:
+               memo: PlanMemo | None = None, remember: bool = False,
+               edited: dict[str, str] | None = None) -> tuple[list[Page], dict[str, str], PlanMemo | None]:
     """The pages to build and a fingerprint per page and per export (see generator.cache).
 
     Also gives the renderer the cached per-event pieces. With `memo` from the previous build, an edit
     that left the timeline's shape unchanged re-plans only the pages that show the edited events; a
-    plan worth keeping for that is returned only if `remember` (serve) asks for it.
+    plan worth keeping for that is returned only if `remember` (serve) asks for it. `edited` (from
+    generator.patching: event id -> file key) says that only those events were read again, each at its
+    old place: then no other event is looked at.
     """
     facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds, code; year links
     global_key = render_key(config, renderer.template_dirs, facts)
-    shape = timeline_shape(timeline)
-    if memo is not None and memo.shape == shape:  # the same events in the same places on the timeline
+    quick = memo is not None and edited is not None and memo.global_key == global_key \
+        and _keeps_shape(memo, timeline, edited)
+    if quick:
+        assert memo is not None and edited is not None
+        shape, order = memo.shape, memo.order
+    else:
+        shape, edited = timeline_shape(timeline), None
+        order = {event.id: position for position, event in enumerate(timeline.events)} if remember else {}
+    same = memo is not None and memo.global_key == global_key and (memo.shape is shape or memo.shape == shape)
+    if same:  # the same events in the same places on the timeline
+        assert memo is not None
         renderer.places = memo.places
     # An event's timeline page (its year's, month's or numbered page) can move when other events come or
     # go; it is part of the event's digests, so its page, its pieces and search.json follow it.
-    digests = {event_id: (full + "@" + renderer.places[event_id], listed + "@" + renderer.places[event_id])
-               for event_id, (full, listed) in event_digests(timeline.events, cache).items()}
-    keys = {event_id: (global_key + full, global_key + listed) for event_id, (full, listed) in digests.items()}
+    digests = _digests(timeline, cache, renderer.places, memo if quick else None, edited)
+    if quick:
+        assert memo is not None and edited is not None
+        keys = dict(memo.keys)
+        keys.update({event_id: (global_key + digests[event_id][0], global_key + digests[event_id][1])
+                     for event_id in edited})
+    else:
+        keys = {event_id: (global_key + full, global_key + listed) for event_id, (full, listed) in digests.items()}
     renderer.pieces = PieceStore(cache.fragments, keys, cache.load_pieces)
-    if memo is not None and memo.global_key == global_key and memo.shape == shape:
+    if same:
+        assert memo is not None
         pages, found = list(memo.pages), dict(memo.fingerprints)
-        changed = {event.id: event for event in timeline.events if memo.digests.get(event.id) != digests[event.id]}
+        if edited is not None:  # only these were read again
+            changed = {event_id: timeline.events[order[event_id]] for event_id in edited
+                       if memo.digests.get(event_id) != digests[event_id]}
+        else:
+            changed = {event.id: event for event in timeline.events if memo.digests.get(event.id) != digests[event.id]}
         for position in sorted({p for event_id in changed for p in memo.users.get(event_id, [])}):
             page = pages[position]
-            pages[position] = Page(page.path, page.template, {k: _swap(v, changed) for k, v in page.context.items()})
+            pages[position] = Page(page.path, page.template,
+                                   {k: _swap(v, changed) for k, v in page.context.items()})
             found[page.path] = page_fingerprint(global_key, page.path, page.template, pages[position].context, digests)
         users = memo.users
     else:
@@ -106,10 +160,19 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
         found = {page.path: page_fingerprint(global_key, page.path, page.template, page.context, digests)
                  for page in pages}
         users = _users(pages) if remember else {}
-    memo = PlanMemo(global_key, shape, digests, pages, users, dict(found), renderer.places) if remember else None
-    inputs = {"pages": ",".join(p.path for p in pages),  # what each kind of export is made from
-              "full": ",".join(digests[e.id][0] for e in timeline.events),
-              "listed": ",".join(digests[e.id][1] for e in timeline.events)}
-    for path, depends, _ in renderer.exports(pages):
-        found[path] = page_fingerprint(global_key, path, depends, {"inputs": inputs[depends]}, digests)
+    memo = PlanMemo(global_key, shape, order, digests, keys, pages, users, dict(found), renderer.places) \
+        if remember else None
+    ids = list(order) if order else [event.id for event in timeline.events]  # order: in timeline order
+    found.update(_export_fingerprints(global_key, ids, renderer, pages, digests))
     return pages, found, memo
+
+
+def _export_fingerprints(global_key: str, ids: list[str], renderer: Renderer, pages: list[Page],
+                         digests: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """A fingerprint per export, from what each kind of export is made from (`ids`: the events in order)."""
+    texts = {"pages": ",".join(p.path for p in pages),
+             "full": ",".join([digests[event_id][0] for event_id in ids]),
+             "listed": ",".join([digests[event_id][1] for event_id in ids])}
+    inputs = {kind: hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for kind, text in texts.items()}
+    return {path: page_fingerprint(global_key, path, depends, {"inputs": inputs[depends]}, digests)
+            for path, depends, _ in renderer.exports(pages)}

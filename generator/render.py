@@ -257,9 +257,12 @@ class Renderer:
         The dependency is 'listed' (what lists show of every event), 'full' (all of every event) or
         'pages' (the list of pages), so the build can reuse an export whose inputs did not change.
         """
-        html_paths = [p.url_path for p in pages if p.path != "404.html"]
+        def sitemap() -> bytes:
+            paths = [p.url_path for p in pages if p.path != "404.html"]
+            return self.render_template("sitemap.xml", "sitemap.xml", {"paths": paths})
+
         return [
-            ("sitemap.xml", "pages", lambda: self.render_template("sitemap.xml", "sitemap.xml", {"paths": html_paths})),
+            ("sitemap.xml", "pages", sitemap),
             ("feed.xml", "listed", lambda: self.render_template("feed.xml", "feed.xml", {})),
             ("events.ics", "listed", lambda: ical_chunks(self.config, self.timeline, self.pieces)),
             ("events.json", "full", lambda: json_chunks(self.config, self.timeline, self.markup, self.pieces)),
