@@ -29,8 +29,9 @@ from generator.config import SiteConfig
 from generator.content import EventCache
 from generator.eventfiles import EventFile, Stamp
 from generator.model import REGISTRY_KINDS, Event
+from generator.pieces import KINDS_PER_EVENT
 from generator.registry import Registry
-from generator.store import ShardedStore, read_pickle, write_pickle
+from generator.store import PIECES, ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
 FORMAT = f"{__version__}/13"  # bump whenever BuildCache changes shape
@@ -94,6 +95,12 @@ class BuildCache:
         """Read the stored pieces of `kind`, if not yet read (PieceStore calls this on a miss)."""
         if self.shards is not None:
             self.shards.load_pieces(kind)
+
+    def piece_kinds(self) -> int:
+        """How many kinds of piece may be in memory: those read from the store, or all of them."""
+        if self.shards is None or not self.shards.stored:
+            return KINDS_PER_EVENT
+        return max(1, sum(1 for shard in self.shards.loaded if shard.startswith(PIECES)))
 
     def before_rendering(self, pages: int, parallel: bool) -> None:
         """Read what rendering needs: compiled templates; for many `pages`, the rendered Markdown;

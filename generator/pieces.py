@@ -56,13 +56,13 @@ class PieceStore:
 KINDS_PER_EVENT = 12  # more than the kinds of piece an event has (card, row, one per export...)
 
 
-def drop_stale_pieces(store: dict[str, Any], digests: dict[str, DigestPair]) -> None:
+def drop_stale_pieces(store: dict[str, Any], digests: dict[str, DigestPair], kinds: int = KINDS_PER_EVENT) -> None:
     """Remove from `store` (in place) the pieces of events that no longer exist or have changed.
 
-    Only once the store holds about twice what the current events need: looking at every key after
-    each one-event edit would cost more than the space saved.
+    Only once the store holds about twice what the current events need of the `kinds` of piece it
+    holds: looking at every key after each one-event edit would cost more than the space saved.
     """
-    if len(store) <= 2 * KINDS_PER_EVENT * len(digests):
+    if len(store) <= 2 * kinds * len(digests):
         return
     wanted = {digest for pair in digests.values() for digest in pair}
     for key in [key for key in store if key.partition(":")[2] not in wanted]:

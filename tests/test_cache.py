@@ -239,6 +239,25 @@ def test_an_edit_reads_and_writes_only_the_shards_it_needs(project: Path) -> Non
     assert snapshot(project / "site") == clean_build(project)
 
 
+def test_stored_pieces_of_one_kind_do_not_pile_up(tmp_path: Path) -> None:
+    """Body edits read only events.json's entries; their stale entries are still dropped once they double."""
+    import pickle
+
+    project = Path(load_synth().generate(tmp_path / "small", 8))
+    build_project(project, use_cache=True)
+    shard = cache_file(project).with_suffix(".shards") / "pieces-json.pickle"
+    event = sorted((project / "content/events").glob("*.yaml"))[3]
+    counts = []
+    for number in range(20):
+        event.write_text(event.read_text().replace("body: ", f"body: Edit {number}. ", 1))
+        build_project(project, use_cache=True)
+        with shard.open("rb") as handle:
+            counts.append(len(pickle.load(handle)["entries"]))
+    assert counts[0] == 9  # the stale entry stays for now...
+    assert max(counts) <= 2 * 8 + 1  # ...but the shard is pruned once it holds twice what is needed
+    assert snapshot(project / "site") == clean_build(project)
+
+
 def test_a_build_without_the_cache_in_between_is_noticed(project: Path) -> None:
     """`check` and `--no-cache` write the same folder without the cache: its page list no longer describes it."""
     build_project(project, use_cache=True)

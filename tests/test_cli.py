@@ -62,3 +62,21 @@ def test_installed_console_script_builds_from_the_project_folder(minimal_site: P
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Built 2 events")
     assert (minimal_site / "site/index.html").is_file()
+
+
+def test_console_script_exits_at_once_but_keeps_its_output_and_codes(minimal_site: Path, tmp_path: Path) -> None:
+    """After a build, `run` ends the process without freeing the cache (os._exit): nothing may be lost."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), "BUILD_SITE_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):  # without, then with a stored cache
+        done = subprocess.run([sys.executable, "-m", "generator", "-v"], cwd=minimal_site, capture_output=True,
+                              text=True, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("Built 2 events"), done.stdout  # flushed into a pipe
+        assert "INFO: loaded 2 events" in done.stderr  # and the log too
+    assert list(tmp_path.glob("*.pickle"))  # the cache was saved before the exit
+    broken = next((minimal_site / "content/events").glob("*.yaml"))
+    broken.write_text("title: [unclosed\n")
+    done = subprocess.run([sys.executable, "-m", "generator"], cwd=minimal_site, capture_output=True, text=True,
+                          env=env, check=False)
+    assert done.returncode == 1
+    assert broken.name in done.stderr
