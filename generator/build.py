@@ -17,7 +17,7 @@ from generator.content import load_content
 from generator.eventfiles import event_files, event_folders, refresh_event_files
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder, folder_identity
 from generator.parallel import Progress, render_in_parallel, worker_count
-from generator.patching import patch_timeline
+from generator.patching import loaded_edits, patch_timeline
 from generator.pieces import drop_stale_pieces
 from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
@@ -72,12 +72,14 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     if cache is not None and cache.markdown_mode != config.raw_html:
         cache.markdown.clear()  # in place: the store (generator.store) fills this very dictionary
         cache.markdown_mode = config.raw_html
-    patched = None
+    patched, edited = None, None
     if changed is not None and in_place and cache is not None and cache.timeline is not None:
         patched = patch_timeline(config, cache, cache.timeline, changed)  # None: load everything
     if patched is not None:
-        timeline = patched.timeline
+        timeline, edited = patched.timeline, patched.edited
     else:
+        # What the last build loaded, to tell which events this load reads anew (see plan_build)
+        old_events, old_stamps = (dict(cache.events), dict(cache.stamps)) if cache is not None else ({}, {})
         files = None
         if cache is not None:
             cache.timeline = None  # set again once this load succeeds
@@ -88,14 +90,16 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts, files=files,
                                 stamps=cache.stamps if cache is not None else None,
                                 registry_memo=cache.registries if cache is not None else None, workers=workers)
+        if cache is not None and cache.plan is not None:
+            edited = loaded_edits(old_events, old_stamps, cache.events)
     logger.info("loaded %d events", len(timeline.events))
     if cache is not None and in_place:
         cache.timeline = timeline
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)
     if cache is not None:
-        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, cache.plan, remember=in_place,
-                                                     edited=patched.edited if patched is not None else None)
+        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, cache.plan, remember=True,
+                                                     edited=edited)
     else:
         pages, fingerprints = renderer.pages(), {}
     # The cache describes the output only if this cache's last build wrote it last: a build without the

@@ -34,7 +34,7 @@ from generator.registry import Registry
 from generator.store import PIECES, ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/13"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/15"  # bump whenever BuildCache changes shape
 
 
 @functools.cache
@@ -80,7 +80,7 @@ class BuildCache:
     output_id: tuple[int, int, int] = (0, 0, 0)  # its identity then (generator.output.folder_identity)
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)
     files: list[str] = field(default_factory=list)  # every file of that output, pages or not
-    plan: Any = None  # the last generator.planning.PlanMemo: kept in memory (serve), never stored
+    plan: Any = None  # the last generator.planning.PlanMemo (stored without its pages and shape)
     timeline: Any = None  # the last build's Timeline, for generator.patching: in memory only (serve)
     event_files: list[EventFile] | None = None  # the event files of the last build: in memory only
     shards: ShardedStore | None = None  # where markdown, fragments and templates are stored (not in the index)
@@ -88,8 +88,9 @@ class BuildCache:
 
     def __getstate__(self) -> dict[str, Any]:
         """What is pickled into the index: everything but the big caches and what is kept in memory only."""
-        return {**self.__dict__, "markdown": {}, "fragments": {}, "templates": {},
-                "plan": None, "timeline": None, "event_files": None, "shards": None, "loaded": None}
+        plan = dataclasses.replace(self.plan, pages=None, shape=None) if self.plan is not None else None
+        return {**self.__dict__, "events": {}, "markdown": {}, "fragments": {}, "templates": {},
+                "plan": plan, "timeline": None, "event_files": None, "shards": None, "loaded": None}
 
     def load_pieces(self, kind: str) -> None:
         """Read the stored pieces of `kind`, if not yet read (PieceStore calls this on a miss)."""
@@ -120,8 +121,10 @@ MARKDOWN_SHARD_PAGES = 50  # fewer pages convert their few Markdown texts faster
 
 def _index_state(cache: BuildCache) -> tuple[Any, ...]:
     """What decides whether the index must be saved again: everything in it that a build can change."""
+    plan = cache.plan
+    planned = (plan.global_key, dict(plan.digests), dict(plan.fingerprints)) if plan is not None else None
     return (cache.content_key, cache.markdown_mode, cache.output, cache.output_id, tuple(cache.files),
-            dict(cache.pages), dict(cache.stamps), dict(cache.digests), tuple(cache.events), tuple(cache.registries))
+            dict(cache.pages), dict(cache.stamps), dict(cache.digests), tuple(cache.registries), planned)
 
 
 def cache_file(root: Path) -> Path:
@@ -149,6 +152,8 @@ def load_cache(root: Path) -> BuildCache:
         data.loaded = _index_state(data)
     folder = path.with_suffix(".shards")  # content-addressed: usable even when the index is not
     data.shards = ShardedStore(folder, FORMAT, data.markdown, data.fragments, data.templates, folder.is_dir())
+    if data.content_key:
+        data.events = data.shards.load_events(data.content_key)
     return data
 
 
@@ -165,6 +170,7 @@ def save_cache(root: Path, cache: BuildCache, release: bool = False) -> None:
         shards = ShardedStore(folder, FORMAT, cache.markdown, cache.fragments, cache.templates, False)
     shards.markdown_mode = cache.markdown_mode
     shards.save(release)
+    shards.save_events(cache.events, cache.content_key)
     if cache.loaded is None or cache.loaded != _index_state(cache):
         write_pickle(path, cache, shared=False)  # the validated events and page list: nothing shared
     with contextlib.suppress(OSError):

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from generator.cache import BuildCache
 from generator.config import SiteConfig
-from generator.content import read_event
+from generator.content import EventCache, read_event
 from generator.errors import Problem
 from generator.eventfiles import EventFile, Stamp, file_key
 from generator.model import REGISTRY_KINDS, Event, Timeline
+from generator.planning import Edited
 from generator.registry import load_registry
 
 PATCH_LIMIT = 20  # more changed paths than this (a checkout, a search-and-replace): load everything
@@ -34,7 +35,7 @@ class Patched:
     """A patched timeline, and the events read again (each at its old place in the order)."""
 
     timeline: Timeline
-    edited: dict[str, str]  # event id -> the content key of its file now
+    edited: Edited  # event id -> (the content key of its file now, its previous version)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def patch_timeline(config: SiteConfig, cache: BuildCache, previous: Timeline,
     if None in old_keys:
         return None
     events, new_files = list(previous.events), list(files)
-    edited: dict[str, str] = {}
+    edited: Edited = {}
     for edit, place, old_key in zip(edits, places, old_keys, strict=True):
         new_files[edit.position] = edit.file
         events[place] = edit.event
@@ -127,10 +128,33 @@ def patch_timeline(config: SiteConfig, cache: BuildCache, previous: Timeline,
             del cache.events[old_key]
             cache.digests.pop(old_key, None)
             cache.events[edit.key] = (edit.event, edit.refs)
-            edited[edit.event.id] = edit.key
+            edited[edit.event.id] = (edit.key, previous.events[place])
         cache.stamps.pop(edit.file.display, None)
         if edit.stamp is not None:
             cache.stamps[edit.file.display] = edit.stamp
     cache.event_files = new_files
     registries = (previous.registry(kind) for kind in REGISTRY_KINDS)
     return Patched(Timeline(tuple(events), *registries), edited)
+
+
+def loaded_edits(old_events: EventCache, old_stamps: dict[str, Stamp], events: EventCache) -> Edited | None:
+    """The events a full load read anew (`events` against `old_events`), each with its previous version.
+
+    None when a new event has no previous version (a new or renamed file): the shape has changed then.
+    """
+    edited: Edited = {}
+    by_display: dict[str, str] | None = None
+    for key in [key for key in events if key not in old_events]:
+        display = key[32:]  # a content key is a 32-digit hash, then the file's path
+        stamp = old_stamps.get(display)
+        old_key = stamp[4] if stamp is not None and stamp[4] in old_events else None
+        if old_key is None:
+            by_display = by_display if by_display is not None else {k[32:]: k for k in old_events}
+            old_key = by_display.get(display)
+        if old_key is None:
+            return None
+        event, old = events[key][0], old_events[old_key][0]
+        if old.id != event.id:
+            return None
+        edited[event.id] = (key, old)
+    return edited

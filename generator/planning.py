@@ -22,6 +22,7 @@ from generator.render import Renderer
 from generator.timeline_pages import timeline_is_split
 
 Shape = tuple[tuple[Any, ...], ...]
+Edited = dict[str, tuple[str, Event]]  # event id -> (the content key of its file now, its previous version)
 
 
 @dataclass
@@ -29,11 +30,11 @@ class PlanMemo:
     """The last build's plan: reusable while the global key and the timeline's shape are unchanged."""
 
     global_key: str
-    shape: Shape
+    shape: Shape | None  # None in a stored plan (see BuildCache): only `edited` events are compared then
     order: dict[str, int]  # event id -> position in the timeline
     digests: dict[str, tuple[str, str]]  # event id -> digests with its timeline page (see plan_build)
     keys: dict[str, tuple[str, str]]  # event id -> the keys of its pieces (generator.pieces)
-    pages: list[Page]
+    pages: list[Page] | None  # None in a stored plan: planned again (the same pages: the shape is the same)
     users: dict[str, list[int]]  # event id -> positions of the pages whose context shows it
     fingerprints: dict[str, str]  # page path -> fingerprint
     places: dict[str, str]  # event id -> its timeline page (Renderer.places), decided by the shape
@@ -79,27 +80,31 @@ def _users(pages: list[Page]) -> dict[str, list[int]]:
     return users
 
 
-def _keeps_shape(memo: PlanMemo, timeline: Timeline, edited: dict[str, str]) -> bool:
-    """Whether the `edited` events (each at its old place) leave the timeline's shape as in `memo`."""
-    if len(timeline.events) != len(memo.shape):
+def _keeps_shape(memo: PlanMemo, timeline: Timeline, edited: Edited) -> bool:
+    """Whether the timeline has the shape `memo` was planned for, if only the `edited` events changed.
+
+    Every other event is the very one planned then, so the order is the same if each edited event
+    kept its id, its place and what decides the pages (its date among them, hence its sort key).
+    """
+    if len(timeline.events) != len(memo.order):
         return False
-    for event_id in edited:
+    for event_id, (_, old) in edited.items():
         position = memo.order.get(event_id)
         if position is None or timeline.events[position].id != event_id:
             return False
-        if _shape_item(timeline.events[position]) != memo.shape[position]:
+        if _shape_item(timeline.events[position]) != _shape_item(old):
             return False
     return True
 
 
 def _digests(timeline: Timeline, cache: BuildCache, places: dict[str, str], memo: PlanMemo | None,
-             edited: dict[str, str] | None) -> dict[str, tuple[str, str]]:
+             edited: Edited | None) -> dict[str, tuple[str, str]]:
     """Each event's digests (see event_digests) with its timeline page: from `memo` but the `edited` ones."""
     if memo is None or edited is None:
         return {event_id: (full + "@" + places[event_id], listed + "@" + places[event_id])
                 for event_id, (full, listed) in event_digests(timeline.events, cache).items()}
     digests = dict(memo.digests)
-    for event_id, file_key in edited.items():
+    for event_id, (file_key, _) in edited.items():
         full, listed = cache.digests[file_key] = digest_pair(timeline.events[memo.order[event_id]])
         digests[event_id] = (full + "@" + places[event_id], listed + "@" + places[event_id])
     return digests
@@ -107,14 +112,14 @@ def _digests(timeline: Timeline, cache: BuildCache, places: dict[str, str], memo
 
 def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache: BuildCache,
                memo: PlanMemo | None = None, remember: bool = False,
-               edited: dict[str, str] | None = None) -> tuple[list[Page], dict[str, str], PlanMemo | None]:
+               edited: Edited | None = None) -> tuple[list[Page], dict[str, str], PlanMemo | None]:
     """The pages to build and a fingerprint per page and per export (see generator.cache).
 
     Also gives the renderer the cached per-event pieces. With `memo` from the previous build, an edit
     that left the timeline's shape unchanged re-plans only the pages that show the edited events; a
-    plan worth keeping for that is returned only if `remember` (serve) asks for it. `edited` (from
-    generator.patching: event id -> file key) says that only those events were read again, each at its
-    old place: then no other event is looked at.
+    plan worth keeping for that is returned only if `remember` asks for it. `edited` says that only
+    those events changed since that plan (each with its previous version): then no other event is
+    looked at.
     """
     facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds, code; year links
     global_key = render_key(config, renderer.template_dirs, facts)
@@ -126,7 +131,7 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     else:
         shape, edited = timeline_shape(timeline), None
         order = {event.id: position for position, event in enumerate(timeline.events)} if remember else {}
-    same = memo is not None and memo.global_key == global_key and (memo.shape is shape or memo.shape == shape)
+    same = quick or (memo is not None and memo.global_key == global_key and memo.shape == shape)
     if same:  # the same events in the same places on the timeline
         assert memo is not None
         renderer.places = memo.places
@@ -143,7 +148,8 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     renderer.pieces = PieceStore(cache.fragments, keys, cache.load_pieces)
     if same:
         assert memo is not None
-        pages, found = list(memo.pages), dict(memo.fingerprints)
+        pages = list(memo.pages) if memo.pages is not None else renderer.pages()
+        found = dict(memo.fingerprints)
         if edited is not None:  # only these were read again
             changed = {event_id: timeline.events[order[event_id]] for event_id in edited
                        if memo.digests.get(event_id) != digests[event_id]}

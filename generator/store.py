@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 MARKDOWN, TEMPLATES = "markdown", "templates"
 PIECES = "pieces-"  # + the kind of piece, e.g. pieces-card (see generator.pieces)
+EVENTS = "events-"  # + the first digit of the events' content keys: the validated events, in 16 buckets
 
 
 def read_pickle(path: Path) -> Any:
@@ -83,6 +84,7 @@ class ShardedStore:
         self.markdown, self.pieces, self.templates = markdown, pieces, templates
         self.stored = stored  # False: nothing is stored yet, so what is in memory is complete
         self.loaded: dict[str, Any] = {}  # shard -> what it held when loaded (entry count, or the templates)
+        self.buckets: dict[str, tuple[str, frozenset[str]]] = {}  # event bucket -> (its tag, its keys) on disk
 
     def _tag(self, shard: str) -> str:
         return f"{self.tag}|{self.markdown_mode}" if shard == MARKDOWN else self.tag
@@ -121,6 +123,37 @@ class ShardedStore:
         if TEMPLATES not in self.loaded:
             self.templates.update(self._read(TEMPLATES))
             self.loaded[TEMPLATES] = dict(self.templates)
+
+    def load_events(self, content_key: str) -> dict[str, Any]:
+        """The validated events stored under `content_key` (see generator.content.EventCache).
+
+        They are kept in 16 buckets by the first digit of their content key, so that an edit rewrites
+        one bucket (about 2 MB at 10,000 events), not every event. A bucket validated under another
+        content key (other registries, other code) counts as empty.
+        """
+        events: dict[str, Any] = {}
+        tag = f"{self.tag}|{content_key}"
+        for path in sorted(self.folder.glob(f"{EVENTS}*.pickle")) if self.stored else []:
+            data = read_pickle(path)
+            entries = data.get("entries") if isinstance(data, dict) and data.get("tag") == tag else None
+            if isinstance(entries, dict):
+                events.update(entries)
+                self.buckets[path.name[len(EVENTS):-len(".pickle")]] = (tag, frozenset(entries))
+        return events
+
+    def save_events(self, events: dict[str, Any], content_key: str) -> None:
+        """Write the buckets of `events` whose keys (or content key) differ from what is stored."""
+        tag = f"{self.tag}|{content_key}"
+        buckets: dict[str, dict[str, Any]] = {}
+        for key, value in events.items():
+            buckets.setdefault(key[:1], {})[key] = value
+        for name in sorted(buckets.keys() | self.buckets.keys()):
+            entries = buckets.get(name, {})
+            held = (tag, frozenset(entries))
+            if self.buckets.get(name) != held:
+                write_pickle(self.folder / f"{EVENTS}{name}.pickle", {"tag": tag, "entries": entries}, shared=False)
+                self.buckets[name] = held
+                self.stored = True
 
     def save(self, release: bool = False) -> None:
         """Write every shard whose entries changed; a shard never read is written only if none was stored.

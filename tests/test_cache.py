@@ -61,6 +61,14 @@ def edit_related_title(project: Path) -> None:
     edit_title(project, index)
 
 
+def edit_tags(project: Path) -> None:
+    """Other tag pages list the event (the order of events stays the same)."""
+    event = some_event(project)
+    lines = [('tags: ["brand new tag"]' if line.startswith("tags:") else line)
+             for line in event.read_text().splitlines()]
+    event.write_text("\n".join(lines) + "\n")
+
+
 def edit_date(project: Path) -> None:
     event = some_event(project)
     lines = [("date: 1990-06-15" if line.startswith("date:") else line) for line in event.read_text().splitlines()]
@@ -101,8 +109,8 @@ def edit_config(project: Path) -> None:
     config.write_text(config.read_text().replace("title: ", "title: Changed ", 1))
 
 
-@pytest.mark.parametrize("change", [edit_body, edit_date, delete_event, rename_event, edit_template,
-                                    edit_registry, edit_config])
+@pytest.mark.parametrize("change", [edit_body, edit_title, edit_latest_title, edit_related_title, edit_tags,
+                                    edit_date, delete_event, rename_event, edit_template, edit_registry, edit_config])
 def test_incremental_build_matches_a_clean_build(project: Path, change: Callable[[Path], None]) -> None:
     first = build_project(project, use_cache=True)
     assert first.rendered == first.pages
@@ -112,6 +120,32 @@ def test_incremental_build_matches_a_clean_build(project: Path, change: Callable
     after = build_project(project, use_cache=True)
     assert after.rendered < after.pages or change in (edit_template, edit_registry, edit_config)
     assert snapshot(project / "site") == clean_build(project)
+
+
+def test_successive_builds_plan_only_what_an_edit_touches(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stored plan (generator.planning.PlanMemo) spares fingerprinting every page after an edit."""
+    from generator import cache as cache_module
+    from generator import planning
+
+    calls: list[str] = []
+
+    def counting(*args: object, **kwargs: object) -> str:
+        calls.append("")
+        return cache_module.page_fingerprint(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(planning, "page_fingerprint", counting)
+    first = build_project(project, use_cache=True)
+    everything = len(calls)
+    assert everything > first.pages
+    for change, few in [(edit_title, True), (edit_body, True), (edit_related_title, True), (edit_tags, False),
+                        (edit_date, False),
+                        (edit_latest_title, True), (delete_event, False), (edit_body, True)]:
+        calls.clear()
+        change(project)
+        result = build_project(project, use_cache=True)
+        assert (len(calls) < 40) == few, change.__name__  # the pages showing the event, and the exports
+        assert 0 < result.rendered < result.pages, change.__name__
+        assert snapshot(project / "site") == clean_build(project), change.__name__
 
 
 def test_body_edit_renders_only_that_event_page(project: Path) -> None:
@@ -212,7 +246,7 @@ def test_no_change_build_neither_reads_nor_writes_the_big_caches(project: Path) 
         os.utime(event, ns=(past, past))
     build_project(project, use_cache=True)
     index, shards = cache_file(project), cache_file(project).with_suffix(".shards")
-    files = sorted(shards.glob("*.pickle"))
+    files = sorted(set(shards.glob("*.pickle")) - set(shards.glob("events-*.pickle")))  # events: always read
     assert index.is_file() and {f.name for f in files} >= {"markdown.pickle", "templates.pickle",
                                                            "pieces-card.pickle", "pieces-json.pickle"}
     before = index.stat().st_mtime_ns
@@ -235,7 +269,25 @@ def test_an_edit_reads_and_writes_only_the_shards_it_needs(project: Path) -> Non
     edit_body(project)
     assert build_project(project, use_cache=True).rendered == 1
     rewritten = {file.name for file in shards.glob("*.pickle") if file.stat().st_mtime_ns != stamps.get(file.name)}
-    assert rewritten == {"pieces-json.pickle"}
+    buckets = {name for name in rewritten if name.startswith("events-")}
+    assert rewritten - buckets == {"pieces-json.pickle"}
+    assert 1 <= len(buckets) <= 2  # the buckets of the old and the new version of the edited event
+    assert snapshot(project / "site") == clean_build(project)
+
+
+def test_unreadable_or_foreign_event_buckets_are_read_again_from_the_files(project: Path) -> None:
+    """The validated events live in 16 buckets beside the index; a bad one only costs re-reading its files."""
+    build_project(project, use_cache=True)
+    buckets = sorted(cache_file(project).with_suffix(".shards").glob("events-*.pickle"))
+    assert len(buckets) == 16
+    buckets[0].write_bytes(b"garbage")
+    buckets[1].write_bytes(buckets[2].read_bytes())  # a readable bucket holding the wrong events
+    edit_body(project)
+    assert build_project(project, use_cache=True).rendered == 1
+    assert snapshot(project / "site") == clean_build(project)
+    assert buckets[0].read_bytes() != b"garbage"  # written again
+    edit_registry(project)  # the events are validated against the registries: every bucket is replaced
+    build_project(project, use_cache=True)
     assert snapshot(project / "site") == clean_build(project)
 
 

@@ -13,7 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_cache import clean_build, edit_body, edit_date, edit_latest_title, edit_related_title, edit_title, some_event
+from test_cache import (
+    clean_build,
+    edit_body,
+    edit_date,
+    edit_latest_title,
+    edit_related_title,
+    edit_tags,
+    edit_title,
+    some_event,
+)
 from test_output import snapshot
 
 from generator import build
@@ -85,6 +94,7 @@ EDITS: list[tuple[Callable[[Path], None], Callable[[Path], int]]] = [
     (edit_body, lambda p: 50),
     (edit_related_title, related_target),
     (edit_latest_title, lambda p: -1),
+    (edit_tags, lambda p: 50),  # read quickly, but planned afresh: other tag pages list it now
 ]
 
 
