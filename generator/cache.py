@@ -31,10 +31,10 @@ from generator.eventfiles import EventFile, Stamp
 from generator.model import REGISTRY_KINDS, Event
 from generator.pieces import KINDS_PER_EVENT
 from generator.registry import Registry
-from generator.store import PIECES, ShardedStore, read_pickle, write_pickle
+from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/15"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/16"  # bump whenever BuildCache changes shape
 
 
 @functools.cache
@@ -101,7 +101,7 @@ class BuildCache:
         """How many kinds of piece may be in memory: those read from the store, or all of them."""
         if self.shards is None or not self.shards.stored:
             return KINDS_PER_EVENT
-        return max(1, sum(1 for shard in self.shards.loaded if shard.startswith(PIECES)))
+        return max(1, len(self.shards.kinds))
 
     def before_rendering(self, pages: int, parallel: bool) -> None:
         """Read what rendering needs: compiled templates; for many `pages`, the rendered Markdown;
