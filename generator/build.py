@@ -112,6 +112,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     # serve's private output: nothing but these builds writes there; site/ may have been edited by hand
     reuse = set(same) if in_place else set(unchanged_files(output, same, previous))
     fresh = [page for page in pages if page.path not in reuse]
+    if cache is not None and cache.plan is not None:
+        fresh = cache.plan.complete(fresh, timeline)  # a stored plan's pages are read back only to be rendered
     # Replace only the changed files (each atomically, all after everything rendered) when most files
     # stay; otherwise stage a whole new site beside the old one and swap the two folders.
     patch = cache is not None and bool(previous) and (in_place or 2 * len(reuse) >= len(fingerprints))

@@ -34,7 +34,7 @@ from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/16"  # bump whenever BuildCache changes shape
+FORMAT = f"{__version__}/17"  # bump whenever BuildCache changes shape
 
 
 @functools.cache
@@ -88,9 +88,8 @@ class BuildCache:
 
     def __getstate__(self) -> dict[str, Any]:
         """What is pickled into the index: everything but the big caches and what is kept in memory only."""
-        plan = dataclasses.replace(self.plan, pages=None, shape=None) if self.plan is not None else None
         return {**self.__dict__, "events": {}, "markdown": {}, "fragments": {}, "templates": {},
-                "plan": plan, "timeline": None, "event_files": None, "shards": None, "loaded": None}
+                "timeline": None, "event_files": None, "shards": None, "loaded": None}
 
     def load_pieces(self, kind: str) -> None:
         """Read the stored pieces of `kind`, if not yet read (PieceStore calls this on a miss)."""

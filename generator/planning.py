@@ -9,16 +9,17 @@ show a changed event get that event swapped into their context and a new fingerp
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from generator.cache import BuildCache, digest_pair, event_digests, page_fingerprint, render_key
 from generator.config import SiteConfig
 from generator.model import Event, Timeline
-from generator.paging import MonthGroup, Page, YearGroup
+from generator.paging import Page, YearGroup
 from generator.pieces import PieceStore
 from generator.render import Renderer
+from generator.skeletons import STUB, Skeletons, make_skeletons, read_back, replace_items, stub_pages
 from generator.timeline_pages import timeline_is_split
 
 Shape = tuple[tuple[Any, ...], ...]
@@ -34,10 +35,27 @@ class PlanMemo:
     order: dict[str, int]  # event id -> position in the timeline
     digests: dict[str, tuple[str, str]]  # event id -> digests with its timeline page (see plan_build)
     keys: dict[str, tuple[str, str]]  # event id -> the keys of its pieces (generator.pieces)
-    pages: list[Page] | None  # None in a stored plan: planned again (the same pages: the shape is the same)
+    pages: list[Page] | None  # None in a stored plan: see `skeletons`
     users: dict[str, list[int]]  # event id -> positions of the pages whose context shows it
     fingerprints: dict[str, str]  # page path -> fingerprint
     places: dict[str, str]  # event id -> its timeline page (Renderer.places), decided by the shape
+    skeletons: Skeletons | None = None  # the pages of a stored plan (generator.skeletons)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the build cache stores: the pages as skeletons, and no shape (see _keeps_shape)."""
+        skeletons = make_skeletons(self.pages) if self.pages is not None else self.skeletons
+        return {**self.__dict__, "pages": None, "shape": None, "skeletons": skeletons}
+
+    def event(self, timeline: Timeline) -> Callable[[str], Event]:
+        """The event of `timeline` with a given id (the timeline this plan was made or kept for)."""
+        return lambda event_id: timeline.events[self.order[event_id]]
+
+    def complete(self, pages: list[Page], timeline: Timeline) -> list[Page]:
+        """`pages` with each page of a stored plan (a STUB) read back with `timeline`'s events, to be rendered."""
+        if self.skeletons is None:
+            return pages
+        event = self.event(timeline)
+        return [read_back(page.path, self.skeletons, event) if page.context is STUB else page for page in pages]
 
 
 def _shape_item(e: Event) -> tuple[Any, ...]:
@@ -63,13 +81,7 @@ def _events_in(value: Any) -> Iterator[Event]:
 
 def _swap(value: Any, new: dict[str, Event]) -> Any:
     """`value` with every event whose id is in `new` replaced by the new version."""
-    if isinstance(value, Event):
-        return new.get(value.id, value)
-    if isinstance(value, list):
-        return [_swap(item, new) for item in value]
-    if isinstance(value, YearGroup):
-        return YearGroup(value.year, [MonthGroup(m.year, m.month, _swap(m.events, new)) for m in value.months])
-    return value
+    return replace_items(value, Event, lambda event: new.get(event.id, event))
 
 
 def _users(pages: list[Page]) -> dict[str, list[int]]:
@@ -123,7 +135,8 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     """
     facts = repr((cache.content_key, timeline_is_split(timeline)))  # registries, seeds, code; year links
     global_key = render_key(config, renderer.template_dirs, facts)
-    quick = memo is not None and edited is not None and memo.global_key == global_key \
+    usable = memo is not None and (memo.pages is not None or memo.skeletons is not None)
+    quick = usable and memo is not None and edited is not None and memo.global_key == global_key \
         and _keeps_shape(memo, timeline, edited)
     if quick:
         assert memo is not None and edited is not None
@@ -131,7 +144,7 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     else:
         shape, edited = timeline_shape(timeline), None
         order = {event.id: position for position, event in enumerate(timeline.events)} if remember else {}
-    same = quick or (memo is not None and memo.global_key == global_key and memo.shape == shape)
+    same = quick or (usable and memo is not None and memo.global_key == global_key and memo.shape == shape)
     if same:  # the same events in the same places on the timeline
         assert memo is not None
         renderer.places = memo.places
@@ -148,7 +161,7 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     renderer.pieces = PieceStore(cache.fragments, keys, cache.load_pieces)
     if same:
         assert memo is not None
-        pages = list(memo.pages) if memo.pages is not None else renderer.pages()
+        pages = list(memo.pages) if memo.pages is not None else stub_pages(memo.skeletons or {})
         found = dict(memo.fingerprints)
         if edited is not None:  # only these were read again
             changed = {event_id: timeline.events[order[event_id]] for event_id in edited
@@ -157,6 +170,8 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
             changed = {event.id: event for event in timeline.events if memo.digests.get(event.id) != digests[event.id]}
         for position in sorted({p for event_id in changed for p in memo.users.get(event_id, [])}):
             page = pages[position]
+            if page.context is STUB:
+                page = read_back(page.path, memo.skeletons or {}, memo.event(timeline))
             pages[position] = Page(page.path, page.template,
                                    {k: _swap(v, changed) for k, v in page.context.items()})
             found[page.path] = page_fingerprint(global_key, page.path, page.template, pages[position].context, digests)
@@ -166,8 +181,10 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
         found = {page.path: page_fingerprint(global_key, page.path, page.template, page.context, digests)
                  for page in pages}
         users = _users(pages) if remember else {}
-    memo = PlanMemo(global_key, shape, order, digests, keys, pages, users, dict(found), renderer.places) \
-        if remember else None
+    stored = same and memo is not None and memo.pages is None  # pages still as skeletons: keep them so
+    skeletons = memo.skeletons if stored and memo is not None else None
+    memo = PlanMemo(global_key, shape, order, digests, keys, None if stored else pages, users, dict(found),
+                    renderer.places, skeletons) if remember else None
     ids = list(order) if order else [event.id for event in timeline.events]  # order: in timeline order
     found.update(_export_fingerprints(global_key, ids, renderer, pages, digests))
     return pages, found, memo
