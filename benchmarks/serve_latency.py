@@ -55,6 +55,19 @@ def retitle(event: Path, title: str) -> None:
     event.write_text("".join(lines), encoding="utf-8")
 
 
+def rebody(event: Path, text: str) -> None:
+    """Replace the event's `body` (a block of any length, or none) with the one line `text`."""
+    kept: list[str] = []
+    skipping = False
+    for line in event.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("body:"):
+            skipping = True
+        elif not (skipping and (line.startswith((" ", "\t")) or not line.strip())):
+            skipping = False
+            kept.append(line)
+    event.write_text("".join(kept) + f"body: {json.dumps(text)}\n", encoding="utf-8")
+
+
 def settle(lines: list[str], rebuilds: int, timeout: float = 120) -> None:
     """Wait until serve has reported `rebuilds` rebuilds after its first build: the last one is over.
 
@@ -66,8 +79,8 @@ def settle(lines: list[str], rebuilds: int, timeout: float = 120) -> None:
         time.sleep(0.02)
 
 
-def measure(root: Path, saves: int, port: int) -> tuple[list[float], list[float]]:
-    """Milliseconds from each save to the page showing the new title, and each rebuild's own time."""
+def measure(root: Path, saves: int, port: int, edit: str = "title") -> tuple[list[float], list[float]]:
+    """Milliseconds from each save to the page showing the new title (or body), and each rebuild's own time."""
     event = sorted((root / "content" / "events").rglob("*.yaml"))[0]
     lines: list[str] = []
     ready, stop = threading.Event(), threading.Event()
@@ -85,12 +98,17 @@ def measure(root: Path, saves: int, port: int) -> tuple[list[float], list[float]
             page.goto(f"{url}events/{event.stem}/")
             page.wait_for_selector("script[data-connected]", state="attached")  # live reload is listening
             for number in range(1, saves + 1):
-                title = f"Latency probe {number}"
+                probe = f"Latency probe {number}"
                 settle(lines, number - 1)  # the previous rebuild, data exports included, is over
                 started = time.perf_counter()
-                retitle(event, title)
-                page.wait_for_function("title => document.querySelector('h1')?.textContent.trim() === title",
-                                       arg=title, timeout=60_000)
+                if edit == "title":
+                    retitle(event, probe)
+                    page.wait_for_function("text => document.querySelector('h1')?.textContent.trim() === text",
+                                           arg=probe, timeout=60_000)
+                else:
+                    rebody(event, probe)
+                    page.wait_for_function("text => document.querySelector('main')?.textContent.includes(text)",
+                                           arg=probe, timeout=60_000)
                 timings.append((time.perf_counter() - started) * 1000)
                 page.wait_for_timeout(200)  # let the reload settle before the next save
             browser.close()
@@ -111,12 +129,14 @@ def main() -> None:
     parser.add_argument("--events", type=int, help="a synthetic timeline of N events instead of the seed")
     parser.add_argument("--saves", type=int, default=20)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--edit", choices=["title", "body"], default="title",
+                        help="what each save changes: the title (shown on lists too) or the body (its page only)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="serve-latency-") as folder:
         root = make_project(Path(folder), args.events)
-        timings, rebuilds = measure(root, args.saves, args.port)
+        timings, rebuilds = measure(root, args.saves, args.port, args.edit)
     label = "seed project" if args.events is None else f"{args.events} synthetic events"
-    print(f"{label}: {len(timings)} saves, save to page shown: median {statistics.median(timings):.0f} ms, "
+    print(f"{label}: {len(timings)} {args.edit} saves, save to page shown: median {statistics.median(timings):.0f} ms, "
           f"worst {max(timings):.0f} ms")
     if rebuilds:
         print(f"  of which the rebuild itself (serve's report): median {statistics.median(rebuilds):.0f} ms, "

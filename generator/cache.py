@@ -1,11 +1,16 @@
 """The build cache: what the last successful build knew, so that the next one redoes only what changed.
 
-It holds three things, each checked before it is trusted:
+It holds four things, each checked before it is trusted:
 - validated events, keyed by a hash of each event file's bytes, valid while `content_key` (registries,
   seed articles, folder settings, loader code) is unchanged;
 - rendered Markdown, keyed by the Markdown text itself (valid while the `raw_html` mode is unchanged);
 - for every output file, a fingerprint of everything it was rendered from and its size; a page is
-  reused (hard-linked from the previous output) only when both still match.
+  reused (hard-linked from the previous output) only when both still match;
+- the last plan (generator.planning.PlanMemo, its pages as skeletons), so that a build after an edit
+  that keeps the timeline's shape fingerprints only the pages showing the edited events.
+
+The index holds the small part; events, Markdown, templates and pieces are in shards beside it
+(generator.store).
 
 It is stored outside the project (in $BUILD_SITE_CACHE_DIR, else $XDG_CACHE_HOME/build-site, else
 ~/.cache/build-site), one file per project folder, so a cache can never be shipped inside a

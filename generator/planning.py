@@ -39,11 +39,12 @@ class PlanMemo:
     users: dict[str, list[int]]  # event id -> positions of the pages whose context shows it
     fingerprints: dict[str, str]  # page path -> fingerprint
     places: dict[str, str]  # event id -> its timeline page (Renderer.places), decided by the shape
-    skeletons: Skeletons | None = None  # the pages of a stored plan (generator.skeletons)
+    skeletons: Skeletons | None = None  # a stored plan's pages (generator.skeletons); else the last stored ones
 
     def __getstate__(self) -> dict[str, Any]:
         """What the build cache stores: the pages as skeletons, and no shape (see _keeps_shape)."""
-        skeletons = make_skeletons(self.pages) if self.pages is not None else self.skeletons
+        skeletons = self.skeletons if self.pages is None else \
+            make_skeletons(self.pages, self.fingerprints, self.skeletons)
         return {**self.__dict__, "pages": None, "shape": None, "skeletons": skeletons}
 
     def event(self, timeline: Timeline) -> Callable[[str], Event]:
@@ -52,7 +53,7 @@ class PlanMemo:
 
     def complete(self, pages: list[Page], timeline: Timeline) -> list[Page]:
         """`pages` with each page of a stored plan (a STUB) read back with `timeline`'s events, to be rendered."""
-        if self.skeletons is None:
+        if self.pages is not None or self.skeletons is None:
             return pages
         event = self.event(timeline)
         return [read_back(page.path, self.skeletons, event) if page.context is STUB else page for page in pages]
@@ -182,7 +183,7 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
                  for page in pages}
         users = _users(pages) if remember else {}
     stored = same and memo is not None and memo.pages is None  # pages still as skeletons: keep them so
-    skeletons = memo.skeletons if stored and memo is not None else None
+    skeletons = memo.skeletons if memo is not None else None  # else kept to be reused when stored again
     memo = PlanMemo(global_key, shape, order, digests, keys, None if stored else pages, users, dict(found),
                     renderer.places, skeletons) if remember else None
     ids = list(order) if order else [event.id for event in timeline.events]  # order: in timeline order

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from generator.model import Event
 from generator.paging import MonthGroup, Page, YearGroup
 
-Skeletons = dict[str, tuple[str, bytes]]  # page path -> (template, pickled context with EventRefs)
+Skeletons = dict[str, tuple[str, str, bytes]]  # page path -> (template, fingerprint, pickled context with EventRefs)
 STUB: dict[str, Any] = {}  # the context of a page not read back yet: never rendered as it is
 
 
@@ -41,22 +41,33 @@ def _reference(event: Event) -> EventRef:
     return EventRef(event.id)
 
 
-def make_skeletons(pages: list[Page]) -> Skeletons:
-    """Every page's template and context, with events as EventRefs, each context pickled on its own."""
-    return {page.path: (page.template, pickle.dumps({key: replace_items(value, Event, _reference)
-                                                     for key, value in page.context.items()},
-                                                    protocol=pickle.HIGHEST_PROTOCOL))
-            for page in pages}
+def make_skeletons(pages: list[Page], fingerprints: dict[str, str], previous: Skeletons | None) -> Skeletons:
+    """Every page's template and context, with events as EventRefs, each context pickled on its own.
+
+    A page whose fingerprint is the one it had in `previous` has the same skeleton: it is not made again
+    (making all of them takes 0.3 s at 10,000 events).
+    """
+    previous = previous or {}
+    skeletons: Skeletons = {}
+    for page in pages:
+        fingerprint = fingerprints[page.path]
+        known = previous.get(page.path)
+        if known is not None and known[1] == fingerprint:
+            skeletons[page.path] = known
+            continue
+        context = {key: replace_items(value, Event, _reference) for key, value in page.context.items()}
+        skeletons[page.path] = (page.template, fingerprint, pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL))
+    return skeletons
 
 
 def stub_pages(skeletons: Skeletons) -> list[Page]:
     """The pages of `skeletons`, in order, each with the STUB context."""
-    return [Page(path, template, STUB) for path, (template, _) in skeletons.items()]
+    return [Page(path, template, STUB) for path, (template, _, _) in skeletons.items()]
 
 
 def read_back(path: str, skeletons: Skeletons, event: Callable[[str], Event]) -> Page:
     """The page at `path` with its stored context, each EventRef replaced by `event(id)`."""
-    template, blob = skeletons[path]
+    template, _, blob = skeletons[path]
     context = pickle.loads(blob)  # noqa: S301 (our own cache, outside the project)
     return Page(path, template, {key: replace_items(value, EventRef, lambda ref: event(ref.id))
                                  for key, value in context.items()})
