@@ -9,6 +9,7 @@ import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from generator.cache import BuildCache, content_key, load_cache, save_cache
@@ -128,7 +129,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         if pages_ready is not None and patch else set()
     with writer as staged:
         if isinstance(staged, PatchedOutput):
-            staged.keep(len(reuse), sum(previous[path][1] for path in reuse))
+            gone = previous.keys() - reuse  # few: summing the sizes of all, then subtracting these, is quicker
+            staged.keep(len(reuse), sum(map(itemgetter(1), previous.values())) - sum(previous[p][1] for p in gone))
         else:
             for path in sorted(reuse):
                 staged.link(path, output / path)
@@ -145,9 +147,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         for path, source in static.items():
             staged.write(path, source.read_bytes())
         current = {*fingerprints, *static, MARKER}
+        unchanged = cache is not None and len(current) == len(cache.files) and current.issuperset(cache.files)
         if isinstance(staged, PatchedOutput):
             assert cache is not None
-            staged.commit(remove=tuple(sorted(set(cache.files) - current)))
+            staged.commit(remove=() if unchanged else tuple(sorted(set(cache.files) - current)))
         else:
             staged.commit()
     if cache is not None:
@@ -159,7 +162,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             if path not in reuse and path not in late:  # late: not yet written
                 recorded[path] = (fingerprint, (output / path).stat().st_size)
         cache.pages = recorded
-        cache.files = sorted(current)
+        cache.files = cache.files if unchanged else sorted(current)
     files_written, bytes_written = staged.files, staged.bytes
     if late:
         assert pages_ready is not None and cache is not None
