@@ -67,22 +67,27 @@ def error_lines(exc: SiteError) -> list[str]:
 
 
 
-FULL_COLLECTION_EVERY = 25  # rebuilds; see _tidy_memory
+FULL_COLLECTION_EVERY = 25  # rebuilds, when a full collection is slow; see _tidy_memory
+QUICK_FULL_COLLECTION = 0.05  # seconds: a full collection this quick is made after every rebuild
 
 
-def _tidy_memory(rebuilds: int) -> None:
-    """Collect garbage between rebuilds, then set what survives aside (gc.freeze).
+def _tidy_memory(full: bool) -> float:
+    """Collect garbage between rebuilds, then set what survives aside (gc.freeze); return the seconds taken.
 
     The build cache holds millions of objects at 10,000 events; without this, the collector walks
     all of them in the middle of a rebuild now and then (about 230 ms each time). Collecting here,
-    once a rebuild is over, frees the cycles each rebuild leaves behind; it looks only at the objects
-    made since the last freeze, except every FULL_COLLECTION_EVERY rebuilds, when everything set aside
-    is looked at again (about 300 ms at 10,000 events), so that cycles among old objects are freed too.
+    once a rebuild is over, frees the cycles each rebuild leaves behind. Without `full` it looks only
+    at the objects made since the last freeze; with it, at everything set aside too (about 300 ms at
+    10,000 events, a few ms on a small site), so that cycles among old objects are freed as well.
+    Made after every rebuild when it is quick: without it the seed's pages took 30-45 ms longer to show
+    (benchmarks/serve_latency.py, medians of 20 saves; why was not pinned down).
     """
-    if rebuilds % FULL_COLLECTION_EVERY == 0:
+    started = time.perf_counter()
+    if full:
         gc.unfreeze()
     gc.collect()
     gc.freeze()
+    return time.perf_counter() - started
 
 class Preview:
     """One preview session: its configuration, its private output folder and its broker."""
@@ -96,6 +101,7 @@ class Preview:
         self.fingerprint: dict[str, str] = {}
         self.cache = BuildCache()  # kept in memory for the whole session
         self.rebuilds = 0
+        self.full_collection = 0.0  # seconds the last full collection took (see _tidy_memory)
         self.lock = threading.Lock()
         self.pending = PendingFiles()
 
@@ -128,7 +134,10 @@ class Preview:
                 self.pending.release()
             pages = announced[0] if announced else self.announce()
             self.rebuilds += 1
-            _tidy_memory(self.rebuilds)
+            full = self.full_collection < QUICK_FULL_COLLECTION or self.rebuilds % FULL_COLLECTION_EVERY == 0
+            took = _tidy_memory(full)
+            if full:
+                self.full_collection = took
             names = ", ".join(sorted(p.name for p in paths)[:3]) or "start"
             early = f"pages announced after {(shown[0] - started) * 1000:.0f} ms; " if shown else ""
             self.report(f"{result.summary()} [{names}; {len(pages)} page(s) changed; {early}"
