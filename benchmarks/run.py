@@ -190,6 +190,8 @@ def _seconds(entry: dict[str, Any] | None) -> str:
 def _ratio(ours: dict[str, Any] | None, hugo: dict[str, Any] | None) -> str:
     if not ours or not hugo or ours.get("seconds") is None or hugo.get("seconds") is None:
         return "–"
+    if ours.get("measured") != hugo.get("measured"):  # Hugo's speed here varies by up to 30 % between sessions
+        return f"– (Hugo: {hugo.get('measured') or 'an earlier run'})"
     return f"{ours['seconds'] / hugo['seconds']:.1f}x"
 
 
@@ -214,6 +216,8 @@ def markdown(results: dict[str, Any]) -> str:
                          f"| {_ratio(ours.get(figure), hugo.get(figure))} |")
         ours_rss, hugo_rss = ours.get("cold", {}).get("rss"), hugo.get("cold", {}).get("rss")
         ratio = f"{ours_rss / hugo_rss:.1f}x" if ours_rss and hugo_rss else "–"
+        if ours.get("cold", {}).get("measured") != hugo.get("cold", {}).get("measured"):
+            ratio = "–"
         lines.append(f"| peak memory (max RSS, cold build) | {_mib(ours_rss)} | {_mib(hugo_rss)} | {ratio} |")
         for tool, data in (("build-site", ours), ("Hugo", hugo)):
             stats = data.get("stats")
@@ -248,6 +252,8 @@ def main() -> None:
         entry.setdefault("machine", {}).update({k: v for k, v in facts.items() if v != "not run"})
         for tool, figures in bench_size(size, args.workdir, args.runs, args.timeout, hugo,
                                         args.tools, args.figures).items():
+            for figure in figures.values():
+                figure["measured"] = facts["date"]  # ratios are shown only between figures of one run
             entry.setdefault(tool, {}).update(figures)
         raw_path.write_text(json.dumps(results, indent=1) + "\n")
         args.results.write_text(markdown(results) + "\n", encoding="utf-8")
