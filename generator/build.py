@@ -16,11 +16,12 @@ from generator.cache import BuildCache, content_key, load_cache, save_cache
 from generator.config import SiteConfig, load_config
 from generator.content import load_content
 from generator.eventfiles import event_files, event_folders, refresh_event_files
+from generator.model import Timeline
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder, folder_identity
 from generator.parallel import Progress, render_in_parallel, worker_count
 from generator.patching import loaded_edits, patch_timeline
 from generator.pieces import drop_stale_pieces
-from generator.planning import plan_build
+from generator.planning import Edited, plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,32 @@ class BuildResult:
         return (f"Built {self.events} events into {self.pages} pages ({self.rendered} rendered, "
                 f"{self.pages - self.rendered} from cache; {self.files} files, {self.bytes / 1024:.0f} KiB) "
                 f"in {self.seconds:.2f} s")
+
+
+def _load(config: SiteConfig, cache: BuildCache | None, drafts: bool, in_place: bool,
+          changed: set[Path] | None, workers: int | None) -> tuple[Timeline, Edited | None]:
+    """The timeline, and the events read anew since the cache's last plan (None: unknown, plan everything).
+
+    serve (`in_place`, `changed`) first tries to patch its last timeline (generator.patching).
+    """
+    if changed is not None and in_place and cache is not None and cache.timeline is not None:
+        patched = patch_timeline(config, cache, cache.timeline, changed)  # None: load everything
+        if patched is not None:
+            cache.timeline = patched.timeline
+            return patched.timeline, patched.edited
+    if cache is None:
+        return load_content(config, None, drafts=drafts, workers=workers), None
+    old_events, old_stamps = dict(cache.events), dict(cache.stamps)  # to tell which events are read anew
+    cache.timeline = None  # set again once this load succeeds
+    files = None
+    if changed is not None and cache.event_files is not None:
+        files = refresh_event_files(cache.event_files, changed, event_folders(config, drafts), config.root)
+    files = cache.event_files = files if files is not None else event_files(config, drafts)
+    timeline = load_content(config, cache.events, drafts=drafts, files=files, stamps=cache.stamps,
+                            registry_memo=cache.registries, workers=workers)
+    if in_place:
+        cache.timeline = timeline
+    return timeline, loaded_edits(old_events, old_stamps, cache.events) if cache.plan is not None else None
 
 
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
@@ -73,29 +100,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     if cache is not None and cache.markdown_mode != config.raw_html:
         cache.markdown.clear()  # in place: the store (generator.store) fills this very dictionary
         cache.markdown_mode = config.raw_html
-    patched, edited = None, None
-    if changed is not None and in_place and cache is not None and cache.timeline is not None:
-        patched = patch_timeline(config, cache, cache.timeline, changed)  # None: load everything
-    if patched is not None:
-        timeline, edited = patched.timeline, patched.edited
-    else:
-        # What the last build loaded, to tell which events this load reads anew (see plan_build)
-        old_events, old_stamps = (dict(cache.events), dict(cache.stamps)) if cache is not None else ({}, {})
-        files = None
-        if cache is not None:
-            cache.timeline = None  # set again once this load succeeds
-        if changed is not None and cache is not None and cache.event_files is not None:
-            files = refresh_event_files(cache.event_files, changed, event_folders(config, drafts), config.root)
-        if cache is not None:
-            files = cache.event_files = files if files is not None else event_files(config, drafts)
-        timeline = load_content(config, cache.events if cache is not None else None, drafts=drafts, files=files,
-                                stamps=cache.stamps if cache is not None else None,
-                                registry_memo=cache.registries if cache is not None else None, workers=workers)
-        if cache is not None and cache.plan is not None:
-            edited = loaded_edits(old_events, old_stamps, cache.events)
+    timeline, edited = _load(config, cache, drafts, in_place, changed, workers)
     logger.info("loaded %d events", len(timeline.events))
-    if cache is not None and in_place:
-        cache.timeline = timeline
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)
     if cache is not None:
