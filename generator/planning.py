@@ -1,9 +1,11 @@
 """Planning a build: the pages, and a fingerprint of what each output file is made from.
 
-Planning 10,000 events means walking 11,000 pages; `serve` rebuilds after every save, so a plan is
-kept in memory (`PlanMemo`) and reused when an edit left the timeline's shape unchanged (the same
-events in the same order, with the same dates, names, links and terms). Then only the pages that
-show a changed event get that event swapped into their context and a new fingerprint.
+Planning 10,000 events means walking 11,000 pages, so the last plan (`PlanMemo`) is kept: in memory
+by `serve`, and in the build cache (its pages as skeletons, generator.skeletons) for the next
+command-line build. It is reused when an edit left the timeline's shape unchanged (the same events
+in the same order, with the same dates, names, links and terms). Then only the pages that show a
+changed event get that event swapped into their context and a new fingerprint; when the builder
+knows which events were read anew (`edited`), no other event is even looked at.
 """
 
 from __future__ import annotations
