@@ -47,10 +47,11 @@ class BuildResult:
 
 
 def _load(config: SiteConfig, cache: BuildCache | None, drafts: bool, in_place: bool,
-          changed: set[Path] | None, workers: int | None) -> tuple[Timeline, Edited | None]:
+          changed: set[Path] | None, workers: int | None, planned: bool) -> tuple[Timeline, Edited | None]:
     """The timeline, and the events read anew since the cache's last plan (None: unknown, plan everything).
 
     serve (`in_place`, `changed`) first tries to patch its last timeline (generator.patching).
+    `planned`: the cache's events are those of its last plan (else there is no plan to compare with).
     """
     if changed is not None and in_place and cache is not None and cache.timeline is not None:
         patched = patch_timeline(config, cache, cache.timeline, changed)  # None: load everything
@@ -69,7 +70,7 @@ def _load(config: SiteConfig, cache: BuildCache | None, drafts: bool, in_place: 
                             registry_memo=cache.registries, workers=workers)
     if in_place:
         cache.timeline = timeline
-    return timeline, loaded_edits(old_events, old_stamps, cache.events) if cache.plan is not None else None
+    return timeline, loaded_edits(old_events, old_stamps, cache.events) if planned else None
 
 
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
@@ -100,12 +101,17 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     if cache is not None and cache.markdown_mode != config.raw_html:
         cache.markdown.clear()  # in place: the store (generator.store) fills this very dictionary
         cache.markdown_mode = config.raw_html
-    timeline, edited = _load(config, cache, drafts, in_place, changed, workers)
+    # The last plan is detached until this build has planned: a build that fails after loading has
+    # already moved the cached events on, and a later build must not compare them with that plan.
+    memo = cache.plan if cache is not None else None
+    if cache is not None:
+        cache.plan = None
+    timeline, edited = _load(config, cache, drafts, in_place, changed, workers, planned=memo is not None)
     logger.info("loaded %d events", len(timeline.events))
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)
     if cache is not None:
-        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, cache.plan, remember=True,
+        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, memo, remember=True,
                                                      edited=edited)
     else:
         pages, fingerprints = renderer.pages(), {}

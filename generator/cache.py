@@ -173,10 +173,12 @@ def save_cache(root: Path, cache: BuildCache, release: bool = False) -> None:
     if shards is None or shards.folder != folder:
         shards = ShardedStore(folder, FORMAT, cache.markdown, cache.fragments, cache.templates, False)
     shards.markdown_mode = cache.markdown_mode
+    # The index first: events stored without it would be newer than the plan and pages it describes.
+    changed = cache.loaded is None or cache.loaded != _index_state(cache)
+    if changed and not write_pickle(path, cache, shared=False):  # the page list and the plan: nothing shared
+        return
     shards.save(release)
     shards.save_events(cache.events, cache.content_key)
-    if cache.loaded is None or cache.loaded != _index_state(cache):
-        write_pickle(path, cache, shared=False)  # the validated events and page list: nothing shared
     with contextlib.suppress(OSError):
         path.with_suffix(".store").unlink()  # the single store file of earlier versions
 

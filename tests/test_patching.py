@@ -208,3 +208,24 @@ def test_the_patched_cache_is_what_a_full_load_leaves(project: Path, monkeypatch
     assert patched.digests == fresh.digests
     assert patched.event_files == fresh.event_files
     assert patched.timeline == fresh.timeline
+
+
+def test_a_rebuild_that_fails_after_loading_does_not_leave_a_stale_plan(project: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken locale file fails the build after the edited event was loaded; once it is fixed,
+    the edit must still reach every page (the plan it would have been compared with is gone)."""
+    from generator.errors import SiteError
+
+    preview = Preview(project, monkeypatch)
+    locale = project / "templates/locales/en.yml"
+    locale.parent.mkdir(parents=True, exist_ok=True)
+    locale.write_text("nav_home: [broken\n")
+    with pytest.raises(SiteError):
+        preview.rebuild(locale)
+    path = event_at(project, 20)
+    edit_title(project, 20)
+    with pytest.raises(SiteError):
+        preview.rebuild(path)
+    locale.unlink()
+    preview.rebuild(locale)
+    assert preview.matches_a_clean_build()
