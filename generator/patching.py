@@ -48,13 +48,18 @@ class _Edit:
     refs: tuple[tuple[str, tuple[int, int]], ...]
 
 
-def _old_key(cache: BuildCache, display: str) -> str | None:
-    """The content key the last load recorded for the file shown as `display`."""
-    stamp = cache.stamps.get(display)
-    if stamp is not None and stamp[4] in cache.events:
+def _old_key(display: str, stamps: dict[str, Stamp], events: EventCache, by_display: dict[str, str]) -> str | None:
+    """The content key a load recorded (`stamps`, `events`) for the file shown as `display`.
+
+    Its stamp says, unless the file was too fresh to be stamped; then the keys are looked through,
+    once (`by_display`, filled on first need, serves the next calls).
+    """
+    stamp = stamps.get(display)
+    if stamp is not None and stamp[4] in events:
         return stamp[4]
-    found = [key for key in cache.events if key[32:] == display]  # a key is a 32-digit hash, then the path
-    return found[0] if len(found) == 1 else None
+    if not by_display:
+        by_display.update({key[32:]: key for key in events})  # a content key is a 32-digit hash, then the path
+    return by_display.get(display)
 
 
 def _read_again(config: SiteConfig, cache: BuildCache, position: int, old: EventFile,
@@ -115,7 +120,8 @@ def patch_timeline(config: SiteConfig, cache: BuildCache, previous: Timeline,
                 return None
         edits.append(edit)
         places.append(place)
-    old_keys = [_old_key(cache, edit.file.display) for edit in edits]
+    by_display: dict[str, str] = {}
+    old_keys = [_old_key(edit.file.display, cache.stamps, cache.events, by_display) for edit in edits]
     if None in old_keys:
         return None
     events, new_files = list(previous.events), list(files)
@@ -143,14 +149,9 @@ def loaded_edits(old_events: EventCache, old_stamps: dict[str, Stamp], events: E
     None when a new event has no previous version (a new or renamed file): the shape has changed then.
     """
     edited: Edited = {}
-    by_display: dict[str, str] | None = None
+    by_display: dict[str, str] = {}
     for key in [key for key in events if key not in old_events]:
-        display = key[32:]  # a content key is a 32-digit hash, then the file's path
-        stamp = old_stamps.get(display)
-        old_key = stamp[4] if stamp is not None and stamp[4] in old_events else None
-        if old_key is None:
-            by_display = by_display if by_display is not None else {k[32:]: k for k in old_events}
-            old_key = by_display.get(display)
+        old_key = _old_key(key[32:], old_stamps, old_events, by_display)
         if old_key is None:
             return None
         event, old = events[key][0], old_events[old_key][0]

@@ -116,13 +116,21 @@ def _digests(timeline: Timeline, cache: BuildCache, places: dict[str, str], memo
              edited: Edited | None) -> dict[str, tuple[str, str]]:
     """Each event's digests (see event_digests) with its timeline page: from `memo` but the `edited` ones."""
     if memo is None or edited is None:
-        return {event_id: (full + "@" + places[event_id], listed + "@" + places[event_id])
-                for event_id, (full, listed) in event_digests(timeline.events, cache).items()}
+        return {event_id: _placed(pair, places[event_id])
+                for event_id, pair in event_digests(timeline.events, cache).items()}
     digests = dict(memo.digests)
     for event_id, (file_key, _) in edited.items():
-        full, listed = cache.digests[file_key] = digest_pair(timeline.events[memo.order[event_id]])
-        digests[event_id] = (full + "@" + places[event_id], listed + "@" + places[event_id])
+        pair = cache.digests[file_key] = digest_pair(timeline.events[memo.order[event_id]])
+        digests[event_id] = _placed(pair, places[event_id])
     return digests
+
+
+def _placed(pair: tuple[str, str], place: str) -> tuple[str, str]:
+    return pair[0] + "@" + place, pair[1] + "@" + place
+
+
+def _piece_keys(global_key: str, pair: tuple[str, str]) -> tuple[str, str]:
+    return global_key + pair[0], global_key + pair[1]
 
 
 def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache: BuildCache,
@@ -157,10 +165,9 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     if quick:
         assert memo is not None and edited is not None
         keys = dict(memo.keys)
-        keys.update({event_id: (global_key + digests[event_id][0], global_key + digests[event_id][1])
-                     for event_id in edited})
+        keys.update({event_id: _piece_keys(global_key, digests[event_id]) for event_id in edited})
     else:
-        keys = {event_id: (global_key + full, global_key + listed) for event_id, (full, listed) in digests.items()}
+        keys = {event_id: _piece_keys(global_key, pair) for event_id, pair in digests.items()}
     renderer.pieces = PieceStore(cache.fragments, keys, cache.load_pieces)
     if same:
         assert memo is not None
