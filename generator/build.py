@@ -7,7 +7,7 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -18,6 +18,7 @@ from generator.content import load_content
 from generator.eventfiles import event_files, event_folders, refresh_event_files
 from generator.model import Timeline
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder, folder_identity
+from generator.paging import Page
 from generator.parallel import Progress, render_in_parallel, worker_count
 from generator.patching import loaded_edits, patch_timeline
 from generator.pieces import drop_stale_pieces
@@ -77,7 +78,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                cleanup: str = "inline", drafts: bool = False, in_place: bool = False,
                changed: set[Path] | None = None,
                pages_ready: Callable[[list[str]], None] | None = None,
-               progress: Progress | None = None) -> BuildResult:
+               progress: Progress | None = None, first: Collection[str] = ()) -> BuildResult:
     """Validate everything, render the pages that changed, then swap the new site in.
 
     `workers` is the number of render processes (None: one per CPU; small sites always use one).
@@ -90,6 +91,9 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     With `pages_ready` (serve, in place), the data exports (JSON, iCalendar, CSV...: made by our code,
     not by templates, so they cannot fail on the user's input) are written after the pages: the pages
     are committed, `pages_ready` is called with the exports still being made, then those are committed.
+    The pages named in `first` (serve: those open in a browser) are rendered and committed before the
+    rest, and `pages_ready` is told so at once, with everything still to be written; should the rest
+    fail, those pages are put back as they were (see _write_first).
     `progress` hears (pages rendered, pages to render) as rendering goes on.
     """
     started = time.perf_counter()
@@ -139,7 +143,14 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     exports = renderer.exports(pages)
     late = {path for path, _, _ in exports if path not in reuse and path not in TEMPLATE_EXPORTS} \
         if pages_ready is not None and patch else set()
+    early = [page for page in fresh if page.path in first] if pages_ready is not None and in_place and patch else []
+    early = early if len(early) < len(fresh) else []  # all of them: no need to make two steps
     with writer as staged:
+        if early and isinstance(staged, PatchedOutput):
+            assert cache is not None and pages_ready is not None
+            fresh = [page for page in fresh if page.path not in first]
+            _write_first(staged, renderer, early, cache.pages, fingerprints)
+            pages_ready(sorted([page.path for page in fresh] + [path for path, _, _ in exports if path not in reuse]))
         if isinstance(staged, PatchedOutput):
             gone = previous.keys() - reuse  # few: summing the sizes of all, then subtracting these, is quicker
             staged.keep(len(reuse), sum(map(itemgetter(1), previous.values())) - sum(previous[p][1] for p in gone))
@@ -189,9 +200,23 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     if cache is not None:
         cache.output_id = folder_identity(output)  # after everything, the late exports included
         drop_stale_pieces(cache.fragments, renderer.pieces.digests, cache.piece_kinds())  # and those read since
-    logger.info("rendered %d of %d pages with %d process(es)", len(fresh), len(pages), processes)
-    return BuildResult(output, len(timeline.events), len(pages), len(fresh), files_written, bytes_written,
+    logger.info("rendered %d of %d pages with %d process(es)", len(early) + len(fresh), len(pages), processes)
+    return BuildResult(output, len(timeline.events), len(pages), len(early) + len(fresh), files_written, bytes_written,
                        time.perf_counter() - started)
+
+
+def _write_first(staged: PatchedOutput, renderer: Renderer, pages: list[Page],
+                 recorded: dict[str, tuple[str, int]], fingerprints: dict[str, str]) -> None:
+    """Render `pages` and move them into the output before the rest of the build, recording each.
+
+    Should the rest fail, the writer puts the files back as they were and drops their records (so
+    the next build renders them again).
+    """
+    for page in pages:
+        staged.write(page.path, renderer.render_page(page))
+    paths = [page.path for page in pages]
+    staged.commit_first(paths, undone=lambda: [recorded.pop(path, None) for path in paths])
+    recorded.update({path: (fingerprints[path], (staged.output / path).stat().st_size) for path in paths})
 
 
 def unchanged_files(output: Path, paths: list[str], known: dict[str, tuple[str, int]]) -> list[str]:

@@ -54,6 +54,32 @@ class PendingFiles:
             self._written.wait_for(lambda: path not in self._paths, self.timeout)
 
 
+class RecentPages:
+    """The output paths of the last pages served (most recent last): the pages likely open in a browser.
+
+    serve renders these first after a save, so the page being looked at shows the edit sooner
+    (Hugo's server does the same with the pages visited; its "fast render mode").
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._paths: dict[str, None] = {}  # ordered: a dict keeps insertion order
+        self._lock = threading.Lock()
+
+    def saw(self, path: str) -> None:
+        """A page at this output path (e.g. 'events/x/index.html') was just served."""
+        with self._lock:
+            self._paths.pop(path, None)
+            self._paths[path] = None
+            while len(self._paths) > self.size:
+                del self._paths[next(iter(self._paths))]
+
+    def paths(self) -> frozenset[str]:
+        """The pages served most recently."""
+        with self._lock:
+            return frozenset(self._paths)
+
+
 class Broker:
     """Holds the preview's current state and wakes every SSE listener when it changes."""
 
@@ -126,10 +152,11 @@ class PreviewServer(ThreadingHTTPServer):
     block_on_close = False
 
     def __init__(self, address: tuple[str, int], root: Path, base_path: str, broker: Broker,
-                 pending: PendingFiles | None = None) -> None:
+                 pending: PendingFiles | None = None, recent: RecentPages | None = None) -> None:
         super().__init__(address, PreviewHandler)
         self.root, self.base_path, self.broker = root, base_path, broker
         self.pending = pending or PendingFiles()
+        self.recent = recent or RecentPages()
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -182,6 +209,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         body = target.read_bytes() if target.is_file() else NOT_FOUND
         content_type = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/html"):
+            if status == 200:
+                self.server.recent.saw(target.relative_to(self.server.root).as_posix())
             page = unquote(path[len(base):]) if path.startswith(base) else ""
             page = page.removesuffix("index.html")
             if status == 404 and page and not page.endswith("/") and "." not in page.rsplit("/", 1)[-1]:

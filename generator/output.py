@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -204,6 +204,26 @@ class PatchedOutput(StagedOutput):
     build leaves the previous site whole. Unchanged files are simply left where they are.
     """
 
+    def __init__(self, output: Path, cleanup: str = "inline") -> None:
+        super().__init__(output, cleanup)
+        self._replaced: dict[str, bytes | None] = {}  # files moved in by commit_first -> what they replaced
+        self._undone: list[Callable[[], object]] = []
+
+    def commit_first(self, paths: list[str], undone: Callable[[], object]) -> None:
+        """Move these staged files into the output now, ahead of `commit`.
+
+        Unless `commit` follows, leaving the writer puts back what they replaced (deleting those that
+        replaced nothing), then calls `undone`.
+        """
+        assert self.staging is not None, "use PatchedOutput as a context manager"
+        self._undone.append(undone)
+        for path in paths:
+            relative = _safe_relative(path)
+            target = self.output / relative
+            self._replaced[path] = target.read_bytes() if target.is_file() else None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (self.staging / relative).replace(target)
+
     def keep(self, files: int, size: int) -> None:
         """Unchanged `files` (of `size` bytes in all) already in the output stay; only count them."""
         self.files += files
@@ -239,3 +259,19 @@ class PatchedOutput(StagedOutput):
                 staged.replace(target)
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging = None
+        self._replaced.clear()
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.staging is not None and self._replaced:  # not committed: put back what commit_first replaced
+            for path, data in self._replaced.items():
+                target = self.output / _safe_relative(path)
+                if data is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    staged = self.staging / _safe_relative(path)  # its staged copy was moved away: reuse the name
+                    staged.write_bytes(data)
+                    staged.replace(target)
+            for undone in self._undone:
+                undone()
+        super().__exit__(kind, exc, tb)

@@ -20,7 +20,7 @@ from pathlib import Path
 from generator.build import build_site
 from generator.cache import BuildCache
 from generator.config import SiteConfig, load_config
-from generator.devserver import Broker, PendingFiles, PreviewServer
+from generator.devserver import Broker, PendingFiles, PreviewServer, RecentPages
 from generator.errors import ProblemsError, SiteError
 from generator.watch import ChangeBatcher, ChangeKind, start_watching
 
@@ -104,42 +104,52 @@ class Preview:
         self.full_collection = 0.0  # seconds the last full collection took (see _tidy_memory)
         self.lock = threading.Lock()
         self.pending = PendingFiles()
+        self.recent = RecentPages()  # the pages served last: rendered first after a save
 
     def rebuild(self, paths: set[Path], kind: ChangeKind) -> None:
         """Build again and announce the result (called from the batcher thread)."""
         with self.lock:
             started = time.perf_counter()
             announced: list[list[str]] = []
+            all_pages = False  # whether every page has been announced (the data exports may follow)
             shown: list[float] = []
 
-            def announce(late: list[str]) -> None:  # the pages are in place; `late` exports follow
-                self.pending.hold(late)
-                announced.append(self.announce(skip=set(late)))
+            def announce(pending: list[str]) -> None:  # these files follow: the rest of the pages, or exports
+                nonlocal all_pages
+                self.pending.hold(pending)
+                announced.append(self.announce(skip=set(pending)))
                 shown.append(time.perf_counter())
-                if announced[0]:
-                    time.sleep(HEAD_START_SECONDS)  # let the browsers fetch their pages before the exports
+                if not any(path.endswith(".html") for path in pending):
+                    all_pages = True
+                    if announced[-1]:
+                        time.sleep(HEAD_START_SECONDS)  # let the browsers fetch their pages before the exports
 
             try:
                 if kind is ChangeKind.CONFIG:
                     self.config = load_config(self.root)
                 result = build_site(self.config.with_overrides(output_dir=str(self.output)), cache=self.cache,
                                     cleanup="thread", drafts=True, in_place=True, changed=paths,
-                                    pages_ready=announce)
+                                    pages_ready=announce, first=self.recent.paths())
             except (SiteError, OSError) as exc:  # OSError: a file vanished mid-build; the next save retries
                 lines = error_lines(exc) if isinstance(exc, SiteError) else [f"{exc.filename or ''}: {exc.strerror}"]
                 self.report("\n".join(lines))
+                if announced:
+                    self.announce()  # the pages shown first were put back: show them as they are again
                 self.broker.publish("failed", {"errors": lines})
                 return
             finally:
                 self.pending.release()
-            pages = announced[0] if announced else self.announce()
+            if not all_pages:
+                announced.append(self.announce())
+            pages = sorted({page for pages in announced for page in pages})
             self.rebuilds += 1
             full = self.full_collection < QUICK_FULL_COLLECTION or self.rebuilds % FULL_COLLECTION_EVERY == 0
             took = _tidy_memory(full)
             if full:
                 self.full_collection = took
             names = ", ".join(sorted(p.name for p in paths)[:3]) or "start"
-            early = f"pages announced after {(shown[0] - started) * 1000:.0f} ms; " if shown else ""
+            early = "".join(f"{'open ' if number == 0 and len(shown) > 1 else ''}pages announced after "
+                            f"{(moment - started) * 1000:.0f} ms; " for number, moment in enumerate(shown))
             self.report(f"{result.summary()} [{names}; {len(pages)} page(s) changed; {early}"
                         f"{(time.perf_counter() - started) * 1000:.0f} ms]")
 
@@ -163,7 +173,7 @@ def bind(host: str, port: int, preview: Preview, report: Report) -> PreviewServe
     for candidate in range(port, port + PORT_ATTEMPTS):
         try:
             server = PreviewServer((host, candidate), preview.output, preview.config.base_path, preview.broker,
-                                   preview.pending)
+                                   preview.pending, preview.recent)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise SiteError(f"cannot listen on {host}:{candidate}: {exc.strerror}") from None

@@ -205,3 +205,84 @@ def test_large_timeline_splits_into_linked_pages_under_a_megabyte(tmp_path: Path
     assert len(list(site.glob("status/*/page/2/index.html"))) >= 1
     event = next((site / "events").glob("*/index.html")).read_text(encoding="utf-8")
     assert 'href="/repo/years/' in event  # "On the timeline" points at the event's year page
+
+
+class OpenPageFirst:
+    """serve's order after a save: the pages open in a browser are written first (build_site's `first`)."""
+
+    def __init__(self, project: Path) -> None:
+        from generator.build import build_site
+        from generator.cache import BuildCache
+        from generator.config import load_config
+
+        self.project, self.output = project, project / "preview"
+        self.config = load_config(project).with_overrides(output_dir="preview")
+        self.cache = BuildCache()
+        self.build_site = build_site
+        build_site(self.config, cache=self.cache, in_place=True, drafts=True, changed=set(),
+                   pages_ready=lambda pending: None)
+
+    def rebuild(self, changed: Path, first: set[str]) -> list[tuple[list[str], dict[str, bytes]]]:
+        """Build after `changed` was saved; return each call of `pages_ready`: what it was told, what was there."""
+        from test_output import snapshot
+
+        calls: list[tuple[list[str], dict[str, bytes]]] = []
+        self.build_site(self.config, cache=self.cache, in_place=True, drafts=True, changed={changed},
+                        pages_ready=lambda pending: calls.append((pending, snapshot(self.output))), first=first)
+        return calls
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Path:
+    from test_benchmarks_synth import load_synth
+
+    return Path(load_synth().generate(tmp_path / "project", 120))
+
+
+def test_the_open_page_is_written_before_the_others_and_the_site_matches_a_clean_build(synthetic: Path) -> None:
+    from test_cache import clean_build, edit_title, some_event
+    from test_output import snapshot
+
+    preview = OpenPageFirst(synthetic)
+    page = f"events/{some_event(synthetic).stem}/index.html"
+    before = snapshot(preview.output)
+    edit_title(synthetic)
+    calls = preview.rebuild(some_event(synthetic), first={page, "events/not-a-page/index.html"})
+    after = snapshot(preview.output)
+    changed = {path for path in after if before.get(path) != after[path]}
+    others = {path for path in changed if path.endswith(".html")} - {page}
+    assert page in changed and others  # the event's title is on its list pages too
+    (pending, at_first), (late, _) = calls
+    assert at_first[page] == after[page] and page not in pending
+    assert all(at_first[path] == before[path] for path in changed - {page})  # nothing else was written yet
+    assert changed - {page} <= set(pending)  # and everything still to come was named
+    assert not any(path.endswith(".html") for path in late)
+    assert after == clean_build(synthetic)
+
+
+def test_when_the_rest_fails_the_open_page_is_put_back(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_cache import clean_build, edit_title, some_event
+    from test_output import snapshot
+
+    from generator.errors import SiteError
+    from generator.paging import Page
+    from generator.render import Renderer
+
+    preview = OpenPageFirst(synthetic)
+    page = f"events/{some_event(synthetic).stem}/index.html"
+    before = snapshot(preview.output)
+    edit_title(synthetic)
+    render_page = Renderer.render_page
+
+    def failing(renderer: Renderer, planned: Page) -> object:
+        if planned.path != page:
+            raise SiteError("a list page failed")
+        return render_page(renderer, planned)
+
+    monkeypatch.setattr(Renderer, "render_page", failing)
+    with pytest.raises(SiteError, match="a list page failed"):
+        preview.rebuild(some_event(synthetic), first={page})
+    assert snapshot(preview.output) == before  # the open page was written, then put back
+    monkeypatch.setattr(Renderer, "render_page", render_page)
+    preview.rebuild(some_event(synthetic), first={page})  # the page is made again, not taken as done
+    assert snapshot(preview.output) == clean_build(synthetic)

@@ -108,3 +108,23 @@ def test_many_open_streams_do_not_stall_pages(server: tuple[str, int]) -> None:
         assert fetch(server, "/repo/")[0] == 200
     for connection in streams:
         connection.close()
+
+
+def test_the_pages_served_last_are_remembered(root: Path) -> None:
+    from generator.devserver import RecentPages
+
+    recent = RecentPages(size=2)
+    httpd = PreviewServer(("127.0.0.1", 0), root, "/repo/", Broker(), recent=recent)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        address = ("127.0.0.1", httpd.server_address[1])
+        for path in ("/repo/events/a/", "/repo/style.css", "/repo/missing/", "/repo/"):
+            fetch(address, path)
+        assert recent.paths() == {"events/a/index.html", "index.html"}  # pages only; not a 404 or a stylesheet
+        fetch(address, "/repo/events/a/")
+        fetch(address, "/repo/404.html")
+        assert recent.paths() == {"events/a/index.html", "404.html"}  # the two most recent
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -54,3 +54,28 @@ def test_committed_folder_is_readable_and_marked(tmp_path: Path) -> None:
         staged.commit()
     assert (tmp_path / "site" / MARKER).is_file()
     assert (tmp_path / "site").stat().st_mode & 0o755 == 0o755
+
+
+def test_files_committed_first_are_put_back_unless_the_rest_commits(tmp_path: Path) -> None:
+    from generator.output import PatchedOutput
+
+    output = tmp_path / "site"
+    with StagedOutput(output) as staged:
+        staged.write("a.html", b"old a")
+        staged.commit()
+    undone: list[str] = []
+    with pytest.raises(KeyboardInterrupt), PatchedOutput(output) as patched:
+        patched.write("a.html", b"new a")
+        patched.write("b/new.html", b"new b")
+        patched.commit_first(["a.html", "b/new.html"], undone=lambda: undone.append("undone"))
+        assert (output / "a.html").read_bytes() == b"new a" and (output / "b/new.html").is_file()
+        raise KeyboardInterrupt
+    assert (output / "a.html").read_bytes() == b"old a" and not (output / "b/new.html").exists()
+    assert undone == ["undone"] and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    with PatchedOutput(output) as patched:
+        patched.write("a.html", b"new a")
+        patched.write("c.html", b"c")
+        patched.commit_first(["a.html"], undone=lambda: undone.append("again"))
+        patched.commit()
+    assert (output / "a.html").read_bytes() == b"new a" and (output / "c.html").read_bytes() == b"c"
+    assert undone == ["undone"]

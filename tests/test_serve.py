@@ -173,3 +173,14 @@ def test_failing_to_listen_leaves_no_temporary_folder(minimal_site: Path, tmp_pa
     with pytest.raises(SiteError, match="cannot listen"):
         serve(minimal_site, host="192.0.2.1", report=lambda text: None)  # TEST-NET-1: not this machine's address
     assert list(temporary.iterdir()) == []
+
+
+def test_a_page_open_in_the_browser_is_announced_before_the_others(session: Session) -> None:
+    session.next_event("state")
+    assert session.get("/events/next-meeting/")[0] == 200  # a browser has it open
+    event = session.root / "content/events/next-meeting.yaml"
+    event.write_text(event.read_text().replace("A second meeting", "A renamed meeting"))
+    first, rest = session.next_event("built"), session.next_event("built")
+    assert first["pages"] == ["events/next-meeting/"]
+    assert rest["pages"] and "events/next-meeting/" not in rest["pages"]  # its list pages, announced next
+    assert "A renamed meeting" in session.get("/")[1]
