@@ -8,6 +8,7 @@ which also defuses "billion laughs" alias bombs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,13 +132,39 @@ def load_yaml(path: Path, display_path: str, data: bytes | None = None) -> YamlD
     doc = YamlDocument(path, display_path, text, None)
     if node is None:
         return doc
-    if "&" in text or "*" in text:
+    if "&" in text and _may_have_anchors(node, text):  # aliases need anchors: no '&', no alias
         _refuse_anchors(doc)
     problems: list[Problem] = []
     doc.value = _construct(node, doc, problems, set(), loader)
     if problems:
         raise YamlLoadError(problems)
     return doc
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what libyaml counts as a line break
+
+
+def _may_have_anchors(root: Node, text: str) -> bool:
+    """Whether any node of the composed document might carry an anchor: one starts with '&' or '!'.
+
+    libyaml starts a node at its first property, an anchor (&name) or a tag (!tag, which the anchor
+    may follow). This walk is cheap; parsing the file again to find the anchor's place
+    (_refuse_anchors) is not, and Markdown emphasis puts '*' and '&' in many event files.
+    """
+    lines = _LINE_BREAK.split(text)
+    nodes = [root]
+    while nodes:
+        node = nodes.pop()
+        mark = node.start_mark
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if mark.column >= len(line) or line[mark.column] in "&!":
+            return True  # out of step with libyaml's marks, or a property: check properly
+        if isinstance(node, SequenceNode):
+            nodes.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                nodes += (key, value)
+    return False
 
 
 def _refuse_anchors(doc: YamlDocument) -> None:

@@ -47,3 +47,33 @@ def test_refusals(tmp_path: Path, text: str, message: str) -> None:
 
 def test_tab_inside_a_value_is_fine(tmp_path: Path) -> None:
     assert load(tmp_path, "a: 'x\ty'\n") == {"a": "x\ty"}
+
+
+ANCHORED = [
+    "a: &x 1\nb: 2\n", "&top\na: 1\n", "a: &m\n  b: 1\n", "a: !!str &s x\n", "a: &s !!str x\n",
+    "- &q [1, 2]\n- {k: &v v}\n", "&k a: 1\n", "a:\n  - &i\n    b: 2\n", "? &c x\n: y\n", "--- &d\na: 1\n",
+    "a: &e |\n  text\n", "a: 1\r\nb: &f 2\r\n", "a: 1\rb: &g 2\r", "a: 'x\u2028y'\nb: &h 2\n",
+    "a: \"x\x85y\"\nb: &n 2\n",
+    "t: 'R&D'\nb: &o 2\n", "a: [x, &p y]\n", "a:\n- &r\n  - 1\n", "a: &u\n",
+]
+
+
+@pytest.mark.parametrize("text", ANCHORED)
+def test_every_anchor_is_refused_wherever_it_stands(tmp_path: Path, text: str) -> None:
+    """The quick look for anchors (_may_have_anchors) must never miss one, whatever the layout."""
+    with pytest.raises(YamlLoadError) as info:
+        load(tmp_path, text)
+    assert info.value.problems[0].message == "YAML anchors and aliases (&name, *name) are not allowed here"
+
+
+def test_ampersands_and_stars_in_text_need_no_second_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import yamlfile
+
+    def fail(doc: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(yamlfile, "_refuse_anchors", fail)
+    text = ("title: \"R&D **costs** rise\"\nsummary: AT&T & *others* say so\nbody: |-\n  &nbsp; *a* & b\n"
+            "tags: [R&D, 'x & y']\nsources:\n  - outlet: A&B\n")
+    loaded = load(tmp_path, text)
+    assert isinstance(loaded, dict) and loaded["summary"] == "AT&T & *others* say so"
