@@ -141,6 +141,7 @@ def load_yaml(path: Path, display_path: str, data: bytes | None = None) -> YamlD
     return doc
 
 
+_STR = "tag:yaml.org,2002:str"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what libyaml counts as a line break
 
 
@@ -191,6 +192,8 @@ def _construct(
         return None
     seen.add(id(node))
     if isinstance(node, ScalarNode):
+        if node.tag == _STR:
+            return node.value  # what the constructor would return, without its bookkeeping
         try:
             return loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
