@@ -198,11 +198,20 @@ def event_digests(events: tuple[Event, ...], cache: BuildCache) -> dict[str, tup
     return digests
 
 
+_LISTED_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "body")
+
+
 def digest_pair(event: Event) -> tuple[str, str]:
-    """A digest of everything in `event`, and one of what lists show (all but the body)."""
-    full = hashlib.blake2b(repr(event).encode(), digest_size=12).hexdigest()
-    listed = hashlib.blake2b(repr(dataclasses.replace(event, body="")).encode(), digest_size=12).hexdigest()
-    return full, listed
+    """A digest of everything in `event`, and one of what lists show (all but the body).
+
+    Each field is written out once (repr), the body last, and the two digests hash the text with
+    and without it.
+    """
+    listed = repr(tuple([getattr(event, name) for name in _LISTED_FIELDS])).encode()
+    digest = hashlib.blake2b(listed, digest_size=12)
+    both = digest.copy()
+    both.update(b"\0body=" + event.body.encode())
+    return both.hexdigest(), digest.hexdigest()
 
 
 def _describe(key: str, value: Any, digests: dict[str, tuple[str, str]]) -> str:

@@ -11,7 +11,7 @@ knows which events were read anew (`edited`), no other event is even looked at.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,16 +70,19 @@ def timeline_shape(timeline: Timeline) -> Shape:
     return tuple(map(_shape_item, timeline.events))
 
 
-def _events_in(value: Any) -> Iterator[Event]:
-    """The events a context value refers to (directly, in lists, or in year and month groups)."""
+def _add_event_ids(value: Any, found: set[str]) -> None:
+    """Add the ids of the events `value` refers to (directly, in lists, or in year and month groups)."""
     if isinstance(value, Event):
-        yield value
+        found.add(value.id)
     elif isinstance(value, list):
         for item in value:
-            yield from _events_in(item)
+            if isinstance(item, Event):
+                found.add(item.id)
+            else:
+                _add_event_ids(item, found)
     elif isinstance(value, YearGroup):
         for month in value.months:
-            yield from month.events
+            found.update([event.id for event in month.events])
 
 
 def _swap(value: Any, new: dict[str, Event]) -> Any:
@@ -90,7 +93,10 @@ def _swap(value: Any, new: dict[str, Event]) -> Any:
 def _users(pages: list[Page]) -> dict[str, list[int]]:
     users: dict[str, list[int]] = {}
     for position, page in enumerate(pages):
-        for event_id in {e.id for value in page.context.values() for e in _events_in(value)}:
+        found: set[str] = set()
+        for value in page.context.values():
+            _add_event_ids(value, found)
+        for event_id in found:
             users.setdefault(event_id, []).append(position)
     return users
 
