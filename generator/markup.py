@@ -49,6 +49,42 @@ class _OfflineImages(Extension):
         md.treeprocessors.register(_ExternalImagesToLinks(md), "offline_images", 1)
 
 
+# For Python-Markdown's own inline patterns, characters at least one of which a text must hold for
+# the pattern to match anywhere in it (after Markdown's own clean-up, which adds none of them; a line
+# break needs a newline). Patterns not listed here are always tried.
+_INLINE_NEEDS = {
+    "backtick": "`", "escape": "\\", "footnote": "[", "reference": "[", "link": "[", "image_link": "[",
+    "image_reference": "[", "short_reference": "[", "short_image_ref": "[", "autolink": "<",
+    "automail": "<", "html": "<", "entity": "&", "em_strong": "*_", "linebreak": "\n\r",
+}
+
+
+class _InlinePatterns:
+    """Python-Markdown's inline patterns, narrowed for each text to those that can match in it.
+
+    The inline step tries every pattern on every piece of text, one regular expression each; most
+    event texts have no link, code, HTML or entity, so that is most of a conversion's time. The
+    Markdown extension `smarty` swaps the pattern list of the inline step in the same way.
+    """
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        self.inline = md.treeprocessors["inline"]
+        self.patterns = list(md.inlinePatterns)  # in the order they are tried
+        self.needs = [""] * len(self.patterns)  # "": always tried
+        for name, needs in _INLINE_NEEDS.items():
+            if name in md.inlinePatterns:
+                self.needs[md.inlinePatterns.get_index_for_name(name)] = needs
+        self.narrowed: dict[tuple[bool, ...], list[object]] = {}
+
+    def narrow(self, text: str) -> None:
+        """Leave only the patterns that can match somewhere in `text` for the next conversion."""
+        usable = tuple(not needs or any(c in text for c in needs) for needs in self.needs)
+        patterns = self.narrowed.get(usable)
+        if patterns is None:
+            patterns = self.narrowed[usable] = [p for p, keep in zip(self.patterns, usable, strict=True) if keep]
+        self.inline.inlinePatterns = patterns
+
+
 class MarkupRenderer:
     """Converts the Markdown of summaries and bodies into sanitized HTML."""
 
@@ -59,6 +95,7 @@ class MarkupRenderer:
         if raw_html == "escape":
             self._md.preprocessors.deregister("html_block")
             self._md.inlinePatterns.deregister("html")
+        self._inline = _InlinePatterns(self._md)
         tags = set(nh3.ALLOWED_TAGS)
         attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
         if raw_html == "embed":
@@ -85,6 +122,7 @@ class MarkupRenderer:
         """Markdown to sanitized HTML (block level); each distinct text is converted once."""
         html = self.cache.get((text, False))
         if html is None:
+            self._inline.narrow(text)
             html = self.cache[(text, False)] = self.sanitize(self._md.reset().convert(text))
         return html
 
