@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 _EMBED_TAGS = {"iframe", "video", "audio", "source", "figure", "figcaption"}
 _EMBED_ATTRIBUTES = {
@@ -68,7 +68,9 @@ class _InlinePatterns:
     """
 
     def __init__(self, md: markdown.Markdown) -> None:
-        self.inline = md.treeprocessors["inline"]
+        inline = md.treeprocessors["inline"]
+        assert isinstance(inline, InlineProcessor)
+        self.inline = inline
         self.patterns = list(md.inlinePatterns)  # in the order they are tried
         self.needs = [""] * len(self.patterns)  # "": always tried
         for name, needs in _INLINE_NEEDS.items():
@@ -82,7 +84,7 @@ class _InlinePatterns:
         patterns = self.narrowed.get(usable)
         if patterns is None:
             patterns = self.narrowed[usable] = [p for p, keep in zip(self.patterns, usable, strict=True) if keep]
-        self.inline.inlinePatterns = patterns
+        self.inline.inlinePatterns = patterns  # type: ignore[assignment]  # it only takes len() and [index]
 
 
 class MarkupRenderer:
