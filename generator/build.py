@@ -181,9 +181,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         recorded = cache.pages if previous is cache.pages else {}  # updated in place: most entries stay
         for path in [path for path in recorded if path not in fingerprints or path in late]:
             del recorded[path]
+        base = str(output) + os.sep  # one stat call each, on plain strings (see unchanged_files)
         for path, fingerprint in fingerprints.items():
             if path not in reuse and path not in late:  # late: not yet written
-                recorded[path] = (fingerprint, (output / path).stat().st_size)
+                recorded[path] = (fingerprint, os.stat(base + path).st_size)  # noqa: PTH116
         cache.pages = recorded
         cache.files = cache.files if unchanged else sorted(current)
     files_written, bytes_written = staged.files, staged.bytes
