@@ -34,6 +34,7 @@ from generator.config import SiteConfig
 from generator.content import EventCache
 from generator.eventfiles import EventFile, Stamp
 from generator.model import REGISTRY_KINDS, Event
+from generator.paging import YearGroup
 from generator.pieces import KINDS_PER_EVENT
 from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
@@ -214,21 +215,42 @@ def digest_pair(event: Event) -> tuple[str, str]:
     return both.hexdigest(), digest.hexdigest()
 
 
-def _describe(key: str, value: Any, digests: dict[str, tuple[str, str]]) -> str:
-    """A stable text for one template context value, with events replaced by their digests."""
+def _describe(key: str, value: Any, digests: dict[str, tuple[str, str]], shown: set[str]) -> str:
+    """A stable text for one template context value, with events replaced by their digests (their ids to `shown`)."""
     if isinstance(value, Event):
+        shown.add(value.id)
         return digests[value.id][0 if key == "event" else 1]  # the page's own event: all of it
     if key == "groups":  # year and month groups: the listed events decide everything shown
-        return ",".join([digests[e.id][1] for year in value for month in year.months for e in month.events])
-    if isinstance(value, list) and value and isinstance(value[0], Event):
-        return ",".join([digests[e.id][1] for e in value])
-    return repr(value)
+        ids = [e.id for year in value for month in year.months for e in month.events]
+    elif isinstance(value, list) and value and isinstance(value[0], Event):
+        ids = [e.id for e in value]
+    else:
+        add_event_ids(value, shown)  # none expected: to be sure
+        return repr(value)
+    shown.update(ids)
+    return ",".join([digests[event_id][1] for event_id in ids])
+
+
+def add_event_ids(value: Any, found: set[str]) -> None:
+    """Add the ids of the events `value` refers to (directly, in lists, or in year and month groups)."""
+    if isinstance(value, Event):
+        found.add(value.id)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, Event):
+                found.add(item.id)
+            else:
+                add_event_ids(item, found)
+    elif isinstance(value, YearGroup):
+        for month in value.months:
+            found.update([event.id for event in month.events])
 
 
 def page_fingerprint(global_key: str, path: str, template: str, context: dict[str, Any],
-                     digests: dict[str, tuple[str, str]]) -> str:
-    """A digest of everything one page is rendered from."""
-    parts = [global_key, path, template, *(f"{k}={_describe(k, v, digests)}" for k, v in context.items())]
+                     digests: dict[str, tuple[str, str]], shown: set[str] | None = None) -> str:
+    """A digest of everything one page is rendered from; `shown` receives the ids of the events it shows."""
+    shown = set() if shown is None else shown
+    parts = [global_key, path, template, *(f"{k}={_describe(k, v, digests, shown)}" for k, v in context.items())]
     return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
 
 

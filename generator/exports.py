@@ -227,10 +227,13 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     facets: dict[str, dict[str, list[str]]] = {kind: {} for kind in ("actors", "places", "tags", "outlets")}
     for event in timeline.events:  # only what some event names, so every option finds something
         for kind, keys in (("actors", event.actors), ("places", event.places), ("outlets", event.outlets)):
+            found = facets[kind]
             for key in keys:
-                facets[kind].setdefault(key, [key, timeline.registry(kind)[key].name])
+                if key not in found:
+                    found[key] = [key, timeline.registry(kind)[key].name]
         for tag in event.tags:
-            facets["tags"].setdefault(tag.slug, [tag.slug, tag.name])
+            if tag.slug not in facets["tags"]:
+                facets["tags"][tag.slug] = [tag.slug, tag.name]
     facets = {kind: dict(sorted(entries.items(), key=lambda item: item[1][1].casefold()))
               for kind, entries in facets.items()}
     position = {kind: {key: n for n, key in enumerate(entries)} for kind, entries in facets.items()}
@@ -238,16 +241,20 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     pages: dict[str, int] = {}
     columns: dict[str, list[Any]] = {name: [] for name in ("id", "p", "t", "d", "s", "e", "st", "a", "pl", "g", "o")}
     pieces = pieces or PieceStore()
-    for event in timeline.events:
+    actors, places, tags, outlets = (position[kind] for kind in ("actors", "places", "tags", "outlets"))
+    for event in timeline.events:  # a column at a time: no row dictionary per event
         page, title, date_label, start, end = search_entry(event, page_of, label, pieces)
-        row = {
-            "id": event.id, "p": pages.setdefault(page, len(pages)), "t": title,
-            "d": date_label, "s": start, "e": end, "st": statuses[event.status],
-            "a": [position["actors"][k] for k in event.actors], "pl": [position["places"][k] for k in event.places],
-            "g": [position["tags"][t.slug] for t in event.tags], "o": [position["outlets"][k] for k in event.outlets],
-        }
-        for name, value in row.items():
-            columns[name].append(value)
+        columns["id"].append(event.id)
+        columns["p"].append(pages.setdefault(page, len(pages)))
+        columns["t"].append(title)
+        columns["d"].append(date_label)
+        columns["s"].append(start)
+        columns["e"].append(end)
+        columns["st"].append(statuses[event.status])
+        columns["a"].append([actors[k] for k in event.actors])
+        columns["pl"].append([places[k] for k in event.places])
+        columns["g"].append([tags[t.slug] for t in event.tags])
+        columns["o"].append([outlets[k] for k in event.outlets])
     hasher = hashlib.blake2b(digest_size=6)
     for chunk in search_text_chunks(timeline, pieces):
         hasher.update(chunk.encode("utf-8"))

@@ -18,7 +18,7 @@ from typing import Any
 from generator.cache import BuildCache, digest_pair, event_digests, page_fingerprint, render_key
 from generator.config import SiteConfig
 from generator.model import Event, Timeline
-from generator.paging import Page, YearGroup
+from generator.paging import Page
 from generator.pieces import PieceStore
 from generator.render import Renderer
 from generator.skeletons import STUB, Skeletons, make_skeletons, read_back, replace_items, stub_pages
@@ -70,35 +70,9 @@ def timeline_shape(timeline: Timeline) -> Shape:
     return tuple(map(_shape_item, timeline.events))
 
 
-def _add_event_ids(value: Any, found: set[str]) -> None:
-    """Add the ids of the events `value` refers to (directly, in lists, or in year and month groups)."""
-    if isinstance(value, Event):
-        found.add(value.id)
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, Event):
-                found.add(item.id)
-            else:
-                _add_event_ids(item, found)
-    elif isinstance(value, YearGroup):
-        for month in value.months:
-            found.update([event.id for event in month.events])
-
-
 def _swap(value: Any, new: dict[str, Event]) -> Any:
     """`value` with every event whose id is in `new` replaced by the new version."""
     return replace_items(value, Event, lambda event: new.get(event.id, event))
-
-
-def _users(pages: list[Page]) -> dict[str, list[int]]:
-    users: dict[str, list[int]] = {}
-    for position, page in enumerate(pages):
-        found: set[str] = set()
-        for value in page.context.values():
-            _add_event_ids(value, found)
-        for event_id in found:
-            users.setdefault(event_id, []).append(position)
-    return users
 
 
 def _keeps_shape(memo: PlanMemo, timeline: Timeline, edited: Edited) -> bool:
@@ -194,9 +168,12 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
         users = memo.users
     else:
         pages = renderer.pages()
-        found = {page.path: page_fingerprint(global_key, page.path, page.template, page.context, digests)
-                 for page in pages}
-        users = _users(pages) if remember else {}
+        found, users = {}, {}  # users: event id -> positions of the pages that show it
+        for position, page in enumerate(pages):
+            shown: set[str] = set()
+            found[page.path] = page_fingerprint(global_key, page.path, page.template, page.context, digests, shown)
+            for event_id in shown if remember else ():
+                users.setdefault(event_id, []).append(position)
     stored = same and memo is not None and memo.pages is None  # pages still as skeletons: keep them so
     skeletons = memo.skeletons if memo is not None else None  # else kept to be reused when stored again
     memo = PlanMemo(global_key, shape, order, digests, keys, None if stored else pages, users, dict(found),
