@@ -77,7 +77,7 @@ def _load(config: SiteConfig, cache: BuildCache | None, drafts: bool, in_place: 
 def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | None = None,
                cleanup: str = "inline", drafts: bool = False, in_place: bool = False,
                changed: set[Path] | None = None,
-               pages_ready: Callable[[list[str]], None] | None = None,
+               pages_ready: Callable[[list[str], bool], None] | None = None,
                progress: Progress | None = None, first: Collection[str] = ()) -> BuildResult:
     """Validate everything, render the pages that changed, then swap the new site in.
 
@@ -90,9 +90,9 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
 
     With `pages_ready` (serve, in place), the data exports (JSON, iCalendar, CSV...: made by our code,
     not by templates, so they cannot fail on the user's input) are written after the pages: the pages
-    are committed, `pages_ready` is called with the exports still being made, then those are committed.
+    are committed, `pages_ready(exports still being made, True)` is called, then those are committed.
     The pages named in `first` (serve: those open in a browser) are rendered and committed before the
-    rest, and `pages_ready` is told so at once, with everything still to be written; should the rest
+    others, and `pages_ready(exports still to be written, False)` is called then; should the rest
     fail, those pages are put back as they were (see _write_first).
     `progress` hears (pages rendered, pages to render) as rendering goes on.
     """
@@ -149,8 +149,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         if early and isinstance(staged, PatchedOutput):
             assert cache is not None and pages_ready is not None
             fresh = [page for page in fresh if page.path not in first]
-            _write_first(staged, renderer, early, cache.pages, fingerprints)
-            pages_ready(sorted([page.path for page in fresh] + [path for path, _, _ in exports if path not in reuse]))
+            _write_first(staged, renderer, early, cache, fingerprints)
+            pages_ready(sorted(path for path, _, _ in exports if path not in reuse), False)
         if isinstance(staged, PatchedOutput):
             gone = previous.keys() - reuse  # few: summing the sizes of all, then subtracting these, is quicker
             staged.keep(len(reuse), sum(map(itemgetter(1), previous.values())) - sum(previous[p][1] for p in gone))
@@ -190,7 +190,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     files_written, bytes_written = staged.files, staged.bytes
     if late:
         assert pages_ready is not None and cache is not None
-        pages_ready(sorted(late))
+        pages_ready(sorted(late), True)
         with PatchedOutput(output) as staged:
             for path, _, make in exports:
                 if path in late:
@@ -206,18 +206,27 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                        time.perf_counter() - started)
 
 
-def _write_first(staged: PatchedOutput, renderer: Renderer, pages: list[Page],
-                 recorded: dict[str, tuple[str, int]], fingerprints: dict[str, str]) -> None:
+def _write_first(staged: PatchedOutput, renderer: Renderer, pages: list[Page], cache: BuildCache,
+                 fingerprints: dict[str, str]) -> None:
     """Render `pages` and move them into the output before the rest of the build, recording each.
 
-    Should the rest fail, the writer puts the files back as they were and drops their records (so
-    the next build renders them again).
+    Should the rest fail, the writer puts the files back as they were, and then (even if that
+    failed) their records are dropped, so that the next build renders them again; the rest of the
+    output is still the one the cache describes, though moving files in and out changed its folders'
+    times, which the cache's output identity includes.
     """
     for page in pages:
         staged.write(page.path, renderer.render_page(page))
-    paths = [page.path for page in pages]
-    staged.commit_first(paths, undone=lambda: [recorded.pop(path, None) for path in paths])
-    recorded.update({path: (fingerprints[path], (staged.output / path).stat().st_size) for path in paths})
+    paths, recorded = [page.path for page in pages], cache.pages
+
+    def put_back() -> None:
+        for path in paths:
+            recorded.pop(path, None)
+        cache.output_id = folder_identity(staged.output)
+
+    staged.commit_first(paths, undone=put_back)
+    base = str(staged.output) + os.sep
+    recorded.update({path: (fingerprints[path], os.stat(base + path).st_size) for path in paths})  # noqa: PTH116
 
 
 def unchanged_files(output: Path, paths: list[str], known: dict[str, tuple[str, int]]) -> list[str]:

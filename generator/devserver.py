@@ -41,6 +41,7 @@ class PendingFiles:
         """These output paths (relative, e.g. 'events.json') are being written."""
         with self._written:
             self._paths = set(paths)
+            self._written.notify_all()  # a path no longer held is written
 
     def release(self) -> None:
         """Everything held is written (or will not be): let waiting requests go."""

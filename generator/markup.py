@@ -50,12 +50,12 @@ class _OfflineImages(Extension):
 
 
 # For Python-Markdown's own inline patterns, characters at least one of which a text must hold for
-# the pattern to match anywhere in it (after Markdown's own clean-up, which adds none of them; a line
-# break needs a newline). Patterns not listed here are always tried.
+# the pattern to match anywhere in it (Markdown's block steps add none of them). Patterns not listed
+# here are always tried; so is the line break, whose newline the HTML block steps can add.
 _INLINE_NEEDS = {
     "backtick": "`", "escape": "\\", "footnote": "[", "reference": "[", "link": "[", "image_link": "[",
     "image_reference": "[", "short_reference": "[", "short_image_ref": "[", "autolink": "<",
-    "automail": "<", "html": "<", "entity": "&", "em_strong": "*_", "linebreak": "\n\r",
+    "automail": "<", "html": "<", "entity": "&", "em_strong": "*_",
 }
 
 

@@ -80,6 +80,17 @@ def _remove_leftovers(output: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
+def _remove_empty_folders(gone: Path, output: Path) -> None:
+    """Remove the folders of a deleted file `gone` that it left empty, up to `output` (kept)."""
+    for folder in gone.parents:
+        if folder == output or not folder.is_relative_to(output):
+            break
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            break
+
+
 Content = bytes | Iterable[str]  # a file's content: bytes, or pieces of text streamed to disk
 
 
@@ -213,7 +224,8 @@ class PatchedOutput(StagedOutput):
         """Move these staged files into the output now, ahead of `commit`.
 
         Unless `commit` follows, leaving the writer puts back what they replaced (deleting those that
-        replaced nothing), then calls `undone`.
+        replaced nothing, and the folders this leaves empty), then calls `undone`, even if putting
+        back failed.
         """
         assert self.staging is not None, "use PatchedOutput as a context manager"
         self._undone.append(undone)
@@ -243,13 +255,7 @@ class PatchedOutput(StagedOutput):
             gone = self.output / _safe_relative(path)
             with contextlib.suppress(FileNotFoundError):
                 gone.unlink()
-            for folder in gone.parents:  # and the folders this left empty, as a clean build has none
-                if folder == self.output or not folder.is_relative_to(self.output):
-                    break
-                try:
-                    folder.rmdir()
-                except OSError:  # not empty
-                    break
+            _remove_empty_folders(gone, self.output)  # as a clean build has none
         for staged in sorted(self.staging.rglob("*")):
             if staged.is_file():
                 target = self.output / staged.relative_to(self.staging)
@@ -263,15 +269,24 @@ class PatchedOutput(StagedOutput):
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.staging is not None and self._replaced:  # not committed: put back what commit_first replaced
-            for path, data in self._replaced.items():
-                target = self.output / _safe_relative(path)
-                if data is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    staged = self.staging / _safe_relative(path)  # its staged copy was moved away: reuse the name
-                    staged.write_bytes(data)
-                    staged.replace(target)
-            for undone in self._undone:
-                undone()
-        super().__exit__(kind, exc, tb)
+        try:
+            if self.staging is not None and self._replaced:  # not committed: put back what commit_first replaced
+                try:
+                    self._put_back()
+                finally:  # even if putting back failed half-way
+                    for undone in self._undone:
+                        undone()
+        finally:
+            super().__exit__(kind, exc, tb)
+
+    def _put_back(self) -> None:
+        assert self.staging is not None
+        for path, data in self._replaced.items():
+            target = self.output / _safe_relative(path)
+            if data is None:
+                target.unlink(missing_ok=True)
+                _remove_empty_folders(target, self.output)
+            else:
+                staged = self.staging / _safe_relative(path)  # its staged copy was moved away: reuse the name
+                staged.write_bytes(data)
+                staged.replace(target)

@@ -114,15 +114,14 @@ class Preview:
             all_pages = False  # whether every page has been announced (the data exports may follow)
             shown: list[float] = []
 
-            def announce(pending: list[str]) -> None:  # these files follow: the rest of the pages, or exports
+            def announce(pending: list[str], final: bool) -> None:  # exports follow; and other pages unless final
                 nonlocal all_pages
                 self.pending.hold(pending)
                 announced.append(self.announce(skip=set(pending)))
                 shown.append(time.perf_counter())
-                if not any(path.endswith(".html") for path in pending):
-                    all_pages = True
-                    if announced[-1]:
-                        time.sleep(HEAD_START_SECONDS)  # let the browsers fetch their pages before the exports
+                all_pages = final
+                if final and announced[-1]:
+                    time.sleep(HEAD_START_SECONDS)  # let the browsers fetch their pages before the exports
 
             try:
                 if kind is ChangeKind.CONFIG:

@@ -152,6 +152,8 @@ def _may_have_anchors(root: Node, text: str) -> bool:
     may follow). This walk is cheap; parsing the file again to find the anchor's place
     (_refuse_anchors) is not, and Markdown emphasis puts '*' and '&' in many event files.
     """
+    if text.startswith("\ufeff"):  # a second byte order mark, which libyaml skips without counting
+        return True
     lines = _LINE_BREAK.split(text)
     nodes = [root]
     while nodes:

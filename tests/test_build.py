@@ -220,15 +220,16 @@ class OpenPageFirst:
         self.cache = BuildCache()
         self.build_site = build_site
         build_site(self.config, cache=self.cache, in_place=True, drafts=True, changed=set(),
-                   pages_ready=lambda pending: None)
+                   pages_ready=lambda pending, final: None)
 
-    def rebuild(self, changed: Path, first: set[str]) -> list[tuple[list[str], dict[str, bytes]]]:
-        """Build after `changed` was saved; return each call of `pages_ready`: what it was told, what was there."""
+    def rebuild(self, changed: Path, first: set[str]) -> list[tuple[list[str], bool, dict[str, bytes]]]:
+        """Build after `changed` was saved; return each call of `pages_ready` (what it was told, what was there)."""
         from test_output import snapshot
 
-        calls: list[tuple[list[str], dict[str, bytes]]] = []
+        calls: list[tuple[list[str], bool, dict[str, bytes]]] = []
         self.build_site(self.config, cache=self.cache, in_place=True, drafts=True, changed={changed},
-                        pages_ready=lambda pending: calls.append((pending, snapshot(self.output))), first=first)
+                        pages_ready=lambda pending, final: calls.append((pending, final, snapshot(self.output))),
+                        first=first)
         return calls
 
 
@@ -252,15 +253,17 @@ def test_the_open_page_is_written_before_the_others_and_the_site_matches_a_clean
     changed = {path for path in after if before.get(path) != after[path]}
     others = {path for path in changed if path.endswith(".html")} - {page}
     assert page in changed and others  # the event's title is on its list pages too
-    (pending, at_first), (late, _) = calls
-    assert at_first[page] == after[page] and page not in pending
+    (pending, final, at_first), (_, last, _) = calls
+    assert not final and last
+    assert at_first[page] == after[page]
     assert all(at_first[path] == before[path] for path in changed - {page})  # nothing else was written yet
-    assert changed - {page} <= set(pending)  # and everything still to come was named
-    assert not any(path.endswith(".html") for path in late)
+    assert {path for path in changed if not path.endswith(".html")} <= set(pending)  # exports still to come
     assert after == clean_build(synthetic)
 
 
-def test_when_the_rest_fails_the_open_page_is_put_back(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("restoring_fails", [False, True])
+def test_when_the_rest_fails_the_open_pages_are_put_back(synthetic: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        restoring_fails: bool) -> None:
     from test_cache import clean_build, edit_title, some_event
     from test_output import snapshot
 
@@ -269,20 +272,39 @@ def test_when_the_rest_fails_the_open_page_is_put_back(synthetic: Path, monkeypa
     from generator.render import Renderer
 
     preview = OpenPageFirst(synthetic)
-    page = f"events/{some_event(synthetic).stem}/index.html"
     before = snapshot(preview.output)
-    edit_title(synthetic)
-    render_page = Renderer.render_page
+    edit_title(synthetic, -1)  # the newest event: on the home page
+    if restoring_fails:  # every event page: the three showing the title are written first, in subfolders
+        first = {path.relative_to(preview.output).as_posix() for path in preview.output.glob("events/*/index.html")}
+    else:  # the home page too, whose moves change the output folder's own time
+        first = {f"events/{some_event(synthetic, -1).stem}/index.html", "index.html"}
+    render_page, write_bytes = Renderer.render_page, Path.write_bytes
 
     def failing(renderer: Renderer, planned: Page) -> object:
-        if planned.path != page:
+        if planned.path not in first:
             raise SiteError("a list page failed")
         return render_page(renderer, planned)
 
+    def full_disk(path: Path, data: bytes) -> int:  # after one page is put back
+        if path.name == "index.html":
+            if full_disk.calls:  # type: ignore[attr-defined]
+                raise OSError(28, "No space left on device")
+            full_disk.calls += 1  # type: ignore[attr-defined]
+        return write_bytes(path, data)
+
+    full_disk.calls = 0  # type: ignore[attr-defined]
+
     monkeypatch.setattr(Renderer, "render_page", failing)
-    with pytest.raises(SiteError, match="a list page failed"):
-        preview.rebuild(some_event(synthetic), first={page})
-    assert snapshot(preview.output) == before  # the open page was written, then put back
+    if restoring_fails:
+        monkeypatch.setattr(Path, "write_bytes", full_disk)  # putting the second old page back fails
+    with pytest.raises(OSError if restoring_fails else SiteError):
+        preview.rebuild(some_event(synthetic, -1), first=first)
     monkeypatch.setattr(Renderer, "render_page", render_page)
-    preview.rebuild(some_event(synthetic), first={page})  # the page is made again, not taken as done
-    assert snapshot(preview.output) == clean_build(synthetic)
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    if not restoring_fails:
+        assert snapshot(preview.output) == before  # the open pages were written, then put back
+    result = preview.build_site(preview.config, cache=preview.cache, in_place=True, drafts=True,
+                                changed={some_event(synthetic, -1)}, pages_ready=lambda pending, final: None)
+    assert snapshot(preview.output) == clean_build(synthetic)  # the pages are made again, not taken as done
+    if not restoring_fails:  # the output is still the one the cache describes: no full rebuild
+        assert result.rendered < result.pages // 4

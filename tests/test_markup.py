@@ -89,6 +89,14 @@ SNIPPETS = ["[a](https://x.org/)", "<https://x.org/>", "<me@x.org>", "&amp;", "&
 MARKDOWNISH = st.text(alphabet="ab *_`\\[]()!<>&;#:/.@\n\r\t-|^{}~'", max_size=12)
 
 
+@pytest.mark.parametrize("text", ["<hr>Photo: Reuters  <div>", '<p markdown="1">b  '])
+def test_line_breaks_after_html_blocks_survive_the_narrowed_patterns(text: str) -> None:
+    """The HTML block steps add the newline a line break needs: that pattern is always tried."""
+    narrowed, every = MarkupRenderer(), MarkupRenderer()
+    every._inline.narrow = lambda text: None  # type: ignore[method-assign]
+    assert narrowed.render(text) == every.render(text) and "<br" in every.render(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(SNIPPETS), MARKDOWNISH), max_size=8).map("".join))
 def test_trying_only_the_inline_patterns_that_can_match_changes_nothing(text: str) -> None:

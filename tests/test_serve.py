@@ -104,6 +104,22 @@ def test_pending_files_wait_until_released() -> None:
     assert done and done[0] >= released
 
 
+def test_a_path_no_longer_held_is_let_go_at_once() -> None:
+    from generator.devserver import PendingFiles
+
+    pending = PendingFiles(timeout=5)
+    pending.hold(["index.html", "events.json"])
+    done: list[float] = []
+    waiter = threading.Thread(target=lambda: (pending.wait_for("index.html"), done.append(time.monotonic())))
+    waiter.start()
+    time.sleep(0.1)
+    held_again = time.monotonic()
+    pending.hold(["events.json"])  # index.html is written; the exports are not yet
+    waiter.join(5)
+    assert done and done[0] - held_again < 1
+    pending.release()
+
+
 def test_broken_yaml_shows_errors_then_clears(session: Session) -> None:
     session.next_event("state")
     event = session.root / "content/events/next-meeting.yaml"

@@ -55,6 +55,7 @@ ANCHORED = [
     "a: &e |\n  text\n", "a: 1\r\nb: &f 2\r\n", "a: 1\rb: &g 2\r", "a: 'x\u2028y'\nb: &h 2\n",
     "a: \"x\x85y\"\nb: &n 2\n",
     "t: 'R&D'\nb: &o 2\n", "a: [x, &p y]\n", "a:\n- &r\n  - 1\n", "a: &u\n",
+    "\ufeff\ufeffa: &z 1\n", "\ufeff\ufeff[&z 1, 2]\n",  # one byte order mark is read as such, not two
 ]
 
 
