@@ -20,10 +20,10 @@ from generator.output import StagedOutput
 from generator.pages import Page
 from generator.render import Renderer
 
-# Below this, forking costs more than it saves. Measured (medians of 5): 300 synthetic events,
-# a clean build 1.33 s with 200, 1.12 s with 40; 100 events 0.65 against 0.59 s; a date edit at
-# 10,000 events (94 pages) about 0.2 s quicker.
-MIN_PAGES_PER_WORKER = 40
+# Below this, forking costs more than it saves. 40 was tried: a clean build of 300 synthetic events
+# took 1.12 s instead of 1.33 s (medians of 5), but date edits, which render 60-100 pages with a
+# large cache in memory, got slower (harness: 0.61 -> 0.93 s at 1,000 events).
+MIN_PAGES_PER_WORKER = 200
 PROGRESS_EVERY = 25  # pages between a worker's progress messages
 PIECES_EVERY = 250  # events between a worker's batches of pieces
 
