@@ -230,7 +230,10 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "-C", str(site), "serve", "--port", str(port)],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONFAULTHANDLER": "1"})
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONFAULTHANDLER": "1"},
+        # as from a terminal: a test run started in the background (`cmd &` in a script) ignores
+        # SIGINT, its children inherit that, and Python then leaves Ctrl-C ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert process.stdout is not None
         deadline = time.monotonic() + 20
