@@ -7,7 +7,7 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -181,10 +181,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         recorded = cache.pages if previous is cache.pages else {}  # updated in place: most entries stay
         for path in [path for path in recorded if path not in fingerprints or path in late]:
             del recorded[path]
-        base = str(output) + os.sep  # one stat call each, on plain strings (see unchanged_files)
-        for path, fingerprint in fingerprints.items():
-            if path not in reuse and path not in late:  # late: not yet written
-                recorded[path] = (fingerprint, os.stat(base + path).st_size)  # noqa: PTH116
+        _record(recorded, output, [path for path in fingerprints if path not in reuse and path not in late],
+                fingerprints)  # late: not yet written
         cache.pages = recorded
         cache.files = cache.files if unchanged else sorted(current)
     files_written, bytes_written = staged.files, staged.bytes
@@ -196,7 +194,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                 if path in late:
                     staged.write(path, make())
             staged.commit()
-        cache.pages.update({path: (fingerprints[path], (output / path).stat().st_size) for path in late})
+        _record(cache.pages, output, late, fingerprints)
         files_written, bytes_written = files_written + staged.files, bytes_written + staged.bytes
     if cache is not None:
         cache.output_id = folder_identity(output)  # after everything, the late exports included
@@ -225,8 +223,18 @@ def _write_first(staged: PatchedOutput, renderer: Renderer, pages: list[Page], c
         cache.output_id = folder_identity(staged.output)
 
     staged.commit_first(paths, undone=put_back)
-    base = str(staged.output) + os.sep
-    recorded.update({path: (fingerprints[path], os.stat(base + path).st_size) for path in paths})  # noqa: PTH116
+    _record(recorded, staged.output, paths, fingerprints)
+
+
+def _record(recorded: dict[str, tuple[str, int]], output: Path, paths: Iterable[str],
+            fingerprints: dict[str, str]) -> None:
+    """Record each of `paths`, just written to `output`, with its fingerprint and size.
+
+    One stat call each, on plain strings (see unchanged_files).
+    """
+    base = str(output) + os.sep
+    for path in paths:
+        recorded[path] = (fingerprints[path], os.stat(base + path).st_size)  # noqa: PTH116
 
 
 def unchanged_files(output: Path, paths: list[str], known: dict[str, tuple[str, int]]) -> list[str]:
