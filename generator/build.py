@@ -22,7 +22,8 @@ from generator.paging import Page
 from generator.parallel import Progress, render_in_parallel, worker_count
 from generator.patching import loaded_edits, patch_timeline
 from generator.pieces import drop_stale_pieces
-from generator.planning import Edited, plan_build
+from generator.planmemo import Edited
+from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
                         cache.templates if cache is not None else None)
     if cache is not None:
-        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, memo, remember=True,
+        pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, memo,
                                                      edited=edited)
     else:
         pages, fingerprints = renderer.pages(), {}

@@ -6,7 +6,7 @@ It holds four things, each checked before it is trusted:
 - rendered Markdown, keyed by the Markdown text itself (valid while the `raw_html` mode is unchanged);
 - for every output file, a fingerprint of everything it was rendered from and its size; a page is
   reused (hard-linked from the previous output) only when both still match;
-- the last plan (generator.planning.PlanMemo, its pages as skeletons), so that a build after an edit
+- the last plan (generator.planmemo.PlanMemo, its pages as skeletons), so that a build after an edit
   that keeps the timeline's shape fingerprints only the pages showing the edited events.
 
 The index holds the small part; events, Markdown, templates and pieces are in shards beside it
@@ -40,7 +40,7 @@ from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/18"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
+FORMAT = f"{__version__}/19"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
 
 
 @functools.cache
@@ -86,7 +86,7 @@ class BuildCache:
     output_id: tuple[int, int, int] = (0, 0, 0)  # its identity then (generator.output.folder_identity)
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)
     files: list[str] = field(default_factory=list)  # every file of that output, pages or not
-    plan: Any = None  # the last generator.planning.PlanMemo (stored without its pages and shape)
+    plan: Any = None  # the last generator.planmemo.PlanMemo (stored without its pages and shape)
     timeline: Any = None  # the last build's Timeline, for generator.patching: in memory only (serve)
     event_files: list[EventFile] | None = None  # the event files of the last build: in memory only
     shards: ShardedStore | None = None  # where markdown, fragments and templates are stored (not in the index)

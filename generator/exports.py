@@ -20,7 +20,7 @@ from generator.config import SiteConfig
 from generator.dates import DatePart, EventDate, label_for
 from generator.markup import MarkupRenderer
 from generator.model import STATUSES, Event, Timeline
-from generator.pieces import PieceStore
+from generator.pieces import PieceStore, joined
 
 SEARCH_TEXT = "search-text.json"  # the searchable words, beside search.json
 ICAL_STATUS = {"planned": "TENTATIVE", "reported": "TENTATIVE", "confirmed": "CONFIRMED",
@@ -89,8 +89,7 @@ def ical_chunks(config: SiteConfig, timeline: Timeline, pieces: PieceStore | Non
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//build-site//timeline//EN",
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_ical_escape(config.title)}"]
     yield "".join(_fold(line) + "\r\n" for line in head)
-    for event in timeline.events:
-        yield ical_entry(config, event, pieces)
+    yield from joined(pieces.many("ical", timeline.events, False, partial(_vevent, config)))
     yield "END:VCALENDAR\r\n"
 
 
@@ -154,9 +153,8 @@ def json_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
     head = _compact_json(header)
     assert head.endswith('"events":[]}')
     yield head[:-2]
-    for position, event in enumerate(timeline.events):
-        entry = json_entry(config, timeline, markup, event, pieces)
-        yield "," + entry if position else entry
+    yield from joined(pieces.many("json", timeline.events, True,
+                                  lambda event: _json_entry(event, config, timeline, markup)), ",")
     yield "]}\n"
 
 
@@ -194,9 +192,8 @@ def search_text_chunks(timeline: Timeline, pieces: PieceStore | None = None) -> 
     """
     pieces = pieces or PieceStore()
     yield '{"version":2,"x":['
-    for position, event in enumerate(timeline.events):
-        text = search_text_entry(timeline, event, pieces)
-        yield "," + text if position else text
+    yield from joined(pieces.many("search-text", timeline.events, False,
+                                  lambda event: _search_text_json(event, timeline)), ",")
     yield "]}\n"
 
 
@@ -242,8 +239,8 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     columns: dict[str, list[Any]] = {name: [] for name in ("id", "p", "t", "d", "s", "e", "st", "a", "pl", "g", "o")}
     pieces = pieces or PieceStore()
     actors, places, tags, outlets = (position[kind] for kind in ("actors", "places", "tags", "outlets"))
-    for event in timeline.events:  # a column at a time: no row dictionary per event
-        page, title, date_label, start, end = search_entry(event, page_of, label, pieces)
+    rows = pieces.many("search", timeline.events, False, lambda event: _search_row(event, page_of, label))
+    for event, (page, title, date_label, start, end) in zip(timeline.events, rows, strict=True):  # no dict per event
         columns["id"].append(event.id)
         columns["p"].append(pages.setdefault(page, len(pages)))
         columns["t"].append(title)
@@ -311,7 +308,6 @@ def timelinejs_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRend
     head = _compact_json({"title": {"text": {"headline": config.title, "text": config.description}}, "events": []})
     assert head.endswith('"events":[]}')
     yield head[:-2]
-    for position, event in enumerate(timeline.events):
-        slide = timelinejs_entry(config, markup, event, pieces)
-        yield "," + slide if position else slide
+    yield from joined(pieces.many("timelinejs", timeline.events, False, lambda event: _slide(config, event, markup)),
+                      ",")
     yield "]}\n"

@@ -21,7 +21,7 @@ from generator.dates import DatePart, EventDate
 from generator.exports import last_updated, timelinejs_text
 from generator.markup import MarkupRenderer
 from generator.model import Event, Timeline
-from generator.pieces import PieceStore
+from generator.pieces import PieceStore, joined
 
 FEED_ITEMS = 100  # like the Atom feed: the latest events only
 
@@ -84,8 +84,7 @@ def timelinejs_csv_chunks(config: SiteConfig, timeline: Timeline, markup: Markup
     writer.writerow({**blank, "Headline": html.escape(config.title, quote=False),
                      "Text": html.escape(config.description, quote=False), "Type": "title"}.values())
     yield buffer.getvalue()
-    for event in timeline.events:
-        yield csv_entry(config, markup, event, pieces)
+    yield from joined(pieces.many("csv", timeline.events, False, lambda event: _csv_row(config, markup, event)))
 
 
 def _feed_time(event: Event) -> str:
@@ -149,12 +148,8 @@ def geojson_chunks(config: SiteConfig, timeline: Timeline, pieces: PieceStore | 
     """A GeoJSON FeatureCollection: one Point per event and place with coordinates ([lon, lat]), streamed."""
     pieces = pieces or PieceStore()
     yield '{"type":"FeatureCollection","features":['
-    first = True
-    for event in timeline.events:
-        features = geojson_entry(config, timeline, event, pieces)
-        if features:
-            yield features if first else "," + features
-            first = False
+    features = pieces.many("geojson", timeline.events, False, lambda event: _features(config, timeline, event))
+    yield from joined([entry for entry in features if entry], ",")
     yield "]}\n"
 
 

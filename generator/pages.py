@@ -51,7 +51,26 @@ def _entity_items(timeline: Timeline, kind: str) -> list[tuple[str, str, str]]:
     return [(status, status.capitalize(), text) for status, text in STATUSES.items()]
 
 
-def _term_pages(kind: str, key: str, context: dict[str, Any], matching: list[Event]) -> list[Page]:
+def term_heading(timeline: Timeline, kind: str, key: str, matching: list[Event]) -> tuple[str, str] | None:
+    """The name and description a term's page shows, as plan_pages gives them (`matching`: its events).
+
+    None for a tag spelled in more than one way: the first spelling on the timeline names it then, on
+    its page and on the list of tags, and which one comes first depends on the events' order.
+    """
+    if kind in REGISTRY_KINDS:
+        entity = timeline.registry(kind)[key]
+        return entity.name, entity.description
+    if kind == "status":
+        return key.capitalize(), STATUSES[key]
+    names = {tag.name for event in matching for tag in event.tags if tag.slug == key}
+    return (names.pop(), "") if len(names) == 1 else None
+
+
+def term_pages(timeline: Timeline, kind: str, key: str, name: str, description: str,
+               matching: list[Event]) -> list[Page]:
+    """The pages of one actor, place, outlet, tag or status (`matching`: its events, in timeline order)."""
+    record = timeline.registry(kind).get(key) if kind in REGISTRY_KINDS else None
+    context = {"kind": kind, "key": key, "name": name, "description": description, "record": record}
     return [
         Page(path + "index.html", "term.html", {
             **context, "listed": chunk, "count": len(matching),  # grouped only when rendered: see page_context
@@ -71,33 +90,46 @@ def page_context(page: Page) -> dict[str, Any]:
     return {**page.context, "groups": group_by_year_and_month(page.context["listed"])}
 
 
-def plan_pages(timeline: Timeline) -> list[Page]:
-    """Every HTML page of the site, in a stable order."""
-    events = list(timeline.events)
-    index = index_events(timeline)
-    pages = timeline_pages(events)
-    order = {event.id: position for position, event in enumerate(events)}
+def related_links(events: list[Event]) -> dict[str, set[str]]:
+    """For each event id, the events it is related to, either way (an event names the other)."""
     links: dict[str, set[str]] = defaultdict(set)
     for event in events:
         for other in event.related:
             links[event.id].add(other)
             links[other].add(event.id)
-    for position, event in enumerate(events):
-        related = [events[order[other]] for other in sorted(links[event.id], key=order.__getitem__)]
-        pages.append(Page(f"events/{event.id}/index.html", "event.html", {
-            "event": event,
-            "previous": events[position - 1] if position > 0 else None,
-            "next": events[position + 1] if position + 1 < len(events) else None,
-            "related": related,
-        }))
+    return links
+
+
+def event_page(events: list[Event], position: int, order: dict[str, int], links: dict[str, set[str]]) -> Page:
+    """The page of the event at `position` of `events` (`order`: each id's position; see related_links)."""
+    event = events[position]
+    related = [events[order[other]] for other in sorted(links.get(event.id, ()), key=order.__getitem__)]
+    return Page(f"events/{event.id}/index.html", "event.html", {
+        "event": event,
+        "previous": events[position - 1] if position > 0 else None,
+        "next": events[position + 1] if position + 1 < len(events) else None,
+        "related": related,
+    })
+
+
+def plan_pages(timeline: Timeline) -> list[Page]:
+    """Every HTML page of the site, in a stable order.
+
+    The timeline's pages, then each event's in timeline order, then the list and term pages, then
+    404.html: generator.planning relies on this order when it re-plans only part of it.
+    """
+    events = list(timeline.events)
+    index = index_events(timeline)
+    pages = timeline_pages(events)
+    order = {event.id: position for position, event in enumerate(events)}
+    links = related_links(events)
+    pages += [event_page(events, position, order, links) for position in range(len(events))]
     for kind, title in KIND_TITLES.items():
         items = _entity_items(timeline, kind)
         counts = {key: len(index[kind].get(key, [])) for key, _, _ in items}
         pages.append(Page(f"{kind}/index.html", "list.html",
                           {"kind": kind, "title": title, "items": items, "counts": counts}))
         for key, name, description in items:
-            record = timeline.registry(kind).get(key) if kind in REGISTRY_KINDS else None
-            context = {"kind": kind, "key": key, "name": name, "description": description, "record": record}
-            pages += _term_pages(kind, key, context, index[kind].get(key, []))
+            pages += term_pages(timeline, kind, key, name, description, index[kind].get(key, []))
     pages.append(Page("404.html", "404.html"))
     return pages

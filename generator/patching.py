@@ -24,7 +24,7 @@ from generator.content import EventCache, read_event
 from generator.errors import Problem
 from generator.eventfiles import EventFile, Stamp, file_key
 from generator.model import REGISTRY_KINDS, Event, Timeline
-from generator.planning import Edited
+from generator.planmemo import Edited
 from generator.registry import load_registry
 
 PATCH_LIMIT = 20  # more changed paths than this (a checkout, a search-and-replace): load everything

@@ -65,9 +65,13 @@ def stub_pages(skeletons: Skeletons) -> list[Page]:
     return [Page(path, template, STUB) for path, (template, _, _) in skeletons.items()]
 
 
+def stored_context(path: str, skeletons: Skeletons) -> dict[str, Any]:
+    """The stored context of the page at `path`, with its events as EventRefs."""
+    context: dict[str, Any] = pickle.loads(skeletons[path][2])  # noqa: S301 (our own cache, outside the project)
+    return context
+
+
 def read_back(path: str, skeletons: Skeletons, event: Callable[[str], Event]) -> Page:
     """The page at `path` with its stored context, each EventRef replaced by `event(id)`."""
-    template, _, blob = skeletons[path]
-    context = pickle.loads(blob)  # noqa: S301 (our own cache, outside the project)
-    return Page(path, template, {key: replace_items(value, EventRef, lambda ref: event(ref.id))
-                                 for key, value in context.items()})
+    return Page(path, skeletons[path][0], {key: replace_items(value, EventRef, lambda ref: event(ref.id))
+                                           for key, value in stored_context(path, skeletons).items()})
