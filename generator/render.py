@@ -7,7 +7,7 @@ renderers (a build and a preview, or tests) can live side by side.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -103,7 +103,7 @@ class Renderer:
             site=config, timeline=timeline, url=self.url, absolute_url=config.absolute_url,
             entity=self.entity, statuses=STATUSES, stances=STANCES, kind_titles=KIND_TITLES,
             event_url=self.event_url, term_url=self.term_url,
-            updated=last_updated, feed_updated=self.feed_updated, card=self.card, row=self.row,
+            updated=last_updated, feed_updated=self.feed_updated, card=self.card, row=self.row, cards=self.cards,
             timeline_url=self.timeline_url, t=self.words.t, tn=self.words.tn, words=self.words,
             event_jsonld=self.event_jsonld, og_locale=og_locale(config.language),
         )
@@ -149,9 +149,20 @@ class Renderer:
         Kept as UTF-8 bytes: a status symbol makes a Python string of the card take two bytes a
         character, and 10,000 cards and rows held that way cost 30 MB more.
         """
-        html = self.pieces.get(kind, event, False,
-                               lambda: self.env.get_template(template).render(event=event).encode("utf-8"))
+        html = self.pieces.get(kind, event, False, lambda: self._make_fragment(template, event))
         return Markup(html.decode("utf-8"))  # noqa: S704 (autoescaped by Jinja)
+
+    def _make_fragment(self, template: str, event: Event) -> bytes:
+        return self.env.get_template(template).render(event=event).encode("utf-8")
+
+    def cards(self, events: Sequence[Event], compact: bool = False) -> Markup:
+        """Each event's card (or, if `compact`, its row) in an <li>, one a line: a month's list in one call.
+
+        A year page lists up to 250 events; one call instead of one per card halves its rendering time.
+        """
+        kind, template = ("row", "partials/event_row.html") if compact else ("card", "partials/event_card.html")
+        made = self.pieces.many(kind, events, False, lambda event: self._make_fragment(template, event))
+        return Markup(b"\n".join([b"<li>" + html + b"</li>" for html in made]).decode("utf-8"))  # noqa: S704 (autoescaped)
 
     def card(self, event: Event) -> Markup:
         """The event's full card (partials/event_card.html), as on the timeline."""
