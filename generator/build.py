@@ -139,7 +139,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     if cache is not None and len(reuse) < len(fingerprints):  # something will be rendered
         cache.before_rendering(len(fresh), parallel=processes > 1)
         drop_stale_pieces(cache.fragments, renderer.pieces.digests, cache.piece_kinds())  # of the kinds read so far
-    writer = PatchedOutput(output) if patch else StagedOutput(output, cleanup)
+    writer = PatchedOutput(output, cleanup) if patch else StagedOutput(output, cleanup)
     static = renderer.static_files()
     exports = renderer.exports(pages)
     late = {path for path, _, _ in exports if path not in reuse and path not in TEMPLATE_EXPORTS} \

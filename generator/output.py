@@ -56,6 +56,9 @@ def _safe_relative(path: str) -> PurePosixPath:
 CLEANUP_MODES = ("inline", "process", "thread")
 
 
+REPLACED = ".replaced"  # in a patch's staging folder: links to the files it replaced, freed with the folder
+
+
 def _remove(folder: Path, mode: str) -> None:
     """Delete a replaced site: now ('inline'), in a forked child so a command can exit at once
     ('process', for single-threaded callers), or in a background thread (for a long-running preview)."""
@@ -256,14 +259,19 @@ class PatchedOutput(StagedOutput):
             with contextlib.suppress(FileNotFoundError):
                 gone.unlink()
             _remove_empty_folders(gone, self.output)  # as a clean build has none
-        for staged in sorted(self.staging.rglob("*")):
+        replaced = self.staging / REPLACED
+        for number, staged in enumerate(sorted(self.staging.rglob("*"))):
             if staged.is_file():
                 target = self.output / staged.relative_to(self.staging)
                 if _same_small_file(staged, target):
                     continue  # the marker and static files of a no-change build: leave the folder untouched
                 target.parent.mkdir(parents=True, exist_ok=True)
+                if self.cleanup != "inline":  # keep the old file alive, to free its space later (see _remove)
+                    with contextlib.suppress(OSError):  # new, or no hard links here: replace it at once
+                        replaced.mkdir(exist_ok=True)
+                        os.link(target, replaced / str(number))
                 staged.replace(target)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        _remove(self.staging, self.cleanup)  # with the replaced files: 50 MB of events.json take 30 ms to free
         self.staging = None
         self._replaced.clear()
 

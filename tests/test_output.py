@@ -79,3 +79,39 @@ def test_files_committed_first_are_put_back_unless_the_rest_commits(tmp_path: Pa
         patched.commit()
     assert (output / "a.html").read_bytes() == b"new a" and (output / "c.html").read_bytes() == b"c"
     assert undone == ["undone"]
+
+
+@pytest.mark.parametrize("cleanup", ["inline", "process", "thread"])
+def test_a_patch_frees_the_files_it_replaced_after_the_swap(tmp_path: Path, cleanup: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unless 'inline', a replaced file stays linked from the staging folder, deleted in the background."""
+    import time
+
+    from generator import output as output_module
+    from generator.output import PatchedOutput
+
+    held: list[int] = []
+    remove = output_module._remove
+
+    def watching(folder: Path, mode: str) -> None:
+        held.extend(p.stat().st_ino for p in (folder / output_module.REPLACED).glob("*"))
+        remove(folder, mode)
+
+    monkeypatch.setattr(output_module, "_remove", watching)
+    output = tmp_path / "site"
+    with StagedOutput(output) as staged:
+        staged.write("events.json", b"old" * 1000)
+        staged.write("kept.html", b"kept")
+        staged.commit()
+    old_inode = (output / "events.json").stat().st_ino
+    with PatchedOutput(output, cleanup) as patched:
+        patched.write("events.json", b"new")
+        patched.write("added.html", b"added")
+        patched.commit()
+    assert snapshot(output) == {MARKER: (output / MARKER).read_bytes(), "events.json": b"new", "kept.html": b"kept",
+                                "added.html": b"added"}
+    assert held == ([] if cleanup == "inline" else [old_inode])  # the new file replaced nothing
+    deadline = time.monotonic() + 10
+    while [p.name for p in tmp_path.iterdir()] != ["site"] and time.monotonic() < deadline:
+        time.sleep(0.01)  # the forked child or the thread deletes the staging folder
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
