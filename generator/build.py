@@ -16,10 +16,11 @@ from generator.cache import BuildCache, content_key, load_cache, save_cache
 from generator.config import SiteConfig, load_config
 from generator.content import load_content
 from generator.eventfiles import event_files, event_folders, refresh_event_files
+from generator.forking import can_fork
 from generator.model import Timeline
 from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder, folder_identity
 from generator.paging import Page
-from generator.parallel import Progress, render_in_parallel, worker_count
+from generator.parallel import Progress, render_in_parallel, worker_count, write_exports_beside
 from generator.patching import loaded_edits, patch_timeline
 from generator.pieces import drop_stale_pieces
 from generator.planmemo import Edited
@@ -27,6 +28,10 @@ from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
 
 logger = logging.getLogger(__name__)
+
+# From this many events, a build that renders its pages in one process writes the data exports from
+# two forked ones meanwhile (generator.parallel.write_exports_beside); below, forking costs more.
+EXPORTS_BESIDE_EVENTS = 2000
 
 
 @dataclass(frozen=True)
@@ -158,15 +163,25 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         else:
             for path in sorted(reuse):
                 staged.link(path, output / path)
-        if processes > 1:
-            render_in_parallel(renderer, fresh, staged, processes, progress)
-        else:
+        beside = [(path, make) for path, _, make in exports if path not in reuse and path not in late
+                  and path not in TEMPLATE_EXPORTS] if processes == 1 and cache is not None and can_fork() \
+            and len(timeline.events) >= EXPORTS_BESIDE_EVENTS else []
+
+        def render_serially() -> None:
             for number, page in enumerate(fresh, start=1):
                 staged.write(page.path, renderer.render_page(page))
                 if progress is not None:
                     progress(number, len(fresh))
+
+        if processes > 1:
+            render_in_parallel(renderer, fresh, staged, processes, progress)
+        elif beside:
+            assert cache is not None
+            write_exports_beside(renderer, beside, staged, render_serially, cache.add_pieces)
+        else:
+            render_serially()
         for path, _, make in exports:
-            if path not in reuse and path not in late:
+            if path not in reuse and path not in late and all(path != done for done, _ in beside):
                 staged.write(path, make())
         for path, source in static.items():
             staged.write(path, source.read_bytes())

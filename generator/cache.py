@@ -102,6 +102,13 @@ class BuildCache:
         if self.shards is not None:
             self.shards.load_pieces(kind)
 
+    def add_pieces(self, entries: dict[str, Any], wanted: set[str], stale: set[tuple[str, str]]) -> None:
+        """Keep pieces made in another process (see ShardedStore.add_pieces)."""
+        if self.shards is not None:
+            self.shards.add_pieces(entries, wanted, stale)
+        else:
+            self.fragments.update(entries)
+
     def piece_kinds(self) -> int:
         """How many kinds of piece may be in memory: those read from the store, or all of them."""
         if self.shards is None or not self.shards.stored:

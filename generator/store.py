@@ -72,7 +72,7 @@ def write_pickle(path: Path, value: Any, shared: bool = True) -> bool:
     return True
 
 
-def _bucket(key: str) -> str:
+def bucket_of(key: str) -> str:
     """A piece's bucket: the first digit of its event's digest, after 'kind:' and the 32-digit global key."""
     char = key.partition(":")[2][32:33]
     return char if char in BUCKETS and char else BUCKETS[ord(char or "0") % 16]
@@ -123,6 +123,21 @@ class ShardedStore:
             entries = self._read(shard)
             self.pieces.update(entries)
             self.held[(kind, shard.rpartition(".")[2])] = _summary(entries)
+
+    def add_pieces(self, entries: dict[str, Any], wanted: set[str], stale: set[tuple[str, str]]) -> None:
+        """Add pieces made in another process, first reading the stored buckets they go into.
+
+        Saving then rewrites those buckets whole, without reading the rest of their kind. The `stale`
+        buckets, (kind, bucket) pairs holding entries no longer needed, are read too; entries of a bucket
+        read here whose digest (after 'kind:') is not `wanted` are dropped, as drop_stale_pieces drops
+        them from a kind read whole.
+        """
+        for kind, bucket in {(key.partition(":")[0], bucket_of(key)) for key in entries} | stale:
+            if kind not in self.kinds and (kind, bucket) not in self.held:
+                stored = self._read(f"{PIECES}{kind}.{bucket}")
+                self.held[(kind, bucket)] = _summary(stored)
+                self.pieces.update((key, piece) for key, piece in stored.items() if key.partition(":")[2] in wanted)
+        self.pieces.update(entries)
 
     def load_all_pieces(self) -> None:
         """Read every stored kind of piece (before work that needs all of them, or forks)."""
@@ -186,9 +201,10 @@ class ShardedStore:
         by_kind: dict[str, list[str]] = {}
         for key in self.pieces:
             by_kind.setdefault(key.partition(":")[0], []).append(key)
-        for kind in sorted(by_kind.keys() | {kind for kind, _ in self.held}):
+        held = {kind for kind, _ in self.held}  # read whole, or some buckets of it (add_pieces)
+        for kind in sorted(by_kind.keys() | held):
             # a kind never read is saved only if none of it is stored: then what is in memory is all of it
-            if kind in self.kinds or complete or not any(self.folder.glob(f"{PIECES}{kind}.*.pickle")):
+            if kind in held or complete or not any(self.folder.glob(f"{PIECES}{kind}.*.pickle")):
                 self._save_kind(kind, by_kind.get(kind, []))
             if release:
                 for key in by_kind.get(kind, []):
@@ -208,7 +224,7 @@ class ShardedStore:
         """Write the buckets of one kind of piece whose keys differ from what is stored."""
         buckets: dict[str, dict[str, Any]] = {}
         for key in keys:
-            buckets.setdefault(_bucket(key), {})[key] = self.pieces[key]
+            buckets.setdefault(bucket_of(key), {})[key] = self.pieces[key]
         for bucket in sorted(buckets.keys() | {b for k, b in self.held if k == kind}):
             entries = buckets.get(bucket, {})
             summary = _summary(entries)

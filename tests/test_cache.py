@@ -307,10 +307,20 @@ def test_unreadable_or_foreign_event_buckets_are_read_again_from_the_files(proje
     assert snapshot(project / "site") == clean_build(project)
 
 
-def test_stored_pieces_of_one_kind_do_not_pile_up(tmp_path: Path) -> None:
-    """Body edits read only events.json's entries; their stale entries are still dropped once they double."""
+@pytest.mark.parametrize("beside", [False, True])
+def test_stored_pieces_of_one_kind_do_not_pile_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  beside: bool) -> None:
+    """Body edits read only events.json's entries; their stale entries are still dropped once they double.
+
+    With the exports written beside the pages (generator.parallel), the parent reads only the buckets
+    the new entries go into, and drops the stale entries of those at once.
+    """
     import pickle
 
+    from generator import build
+
+    if beside:
+        monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
     project = Path(load_synth().generate(tmp_path / "small", 8))
     build_project(project, use_cache=True)
     shards = cache_file(project).with_suffix(".shards")
@@ -324,8 +334,11 @@ def test_stored_pieces_of_one_kind_do_not_pile_up(tmp_path: Path) -> None:
             with shard.open("rb") as handle:
                 count += len(pickle.load(handle)["entries"])
         counts.append(count)
-    assert counts[0] == 9  # the stale entry stays for now...
-    assert max(counts) <= 2 * 8 + 1  # ...but the shard is pruned once it holds twice what is needed
+    if beside:
+        assert counts == [8] * 20  # each edit's bucket is read, pruned and written again
+    else:
+        assert counts[0] == 9  # the stale entry stays for now...
+        assert max(counts) <= 2 * 8 + 1  # ...but the shard is pruned once it holds twice what is needed
     assert snapshot(project / "site") == clean_build(project)
 
 
@@ -440,3 +453,56 @@ def test_month_pages_rebuilt_in_place_match_a_clean_build(crowded: Path, change:
     result = build_site(config, cache=cache, in_place=True)
     assert 0 < result.rendered < result.pages
     assert snapshot(crowded / "site") == clean_build(crowded)
+
+
+def test_exports_written_beside_the_pages_match_a_clean_build_and_keep_their_pieces(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From EXPORTS_BESIDE_EVENTS events, forked processes write the data exports while the pages render."""
+    from generator import build
+    from generator.cache import load_cache
+
+    calls: list[list[str]] = []
+    original = build.write_exports_beside
+
+    def counting(renderer: object, exports: list[tuple[str, object]], *args: object) -> None:
+        calls.append([path for path, _ in exports])
+        original(renderer, exports, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
+    monkeypatch.setattr(build, "write_exports_beside", counting)
+    build_project(project, use_cache=True)
+    for change in (edit_date, edit_body, edit_title, delete_event, edit_another_date):
+        calls.clear()
+        change(project)
+        build_project(project, use_cache=True)
+        assert snapshot(project / "site") == clean_build(project), change.__name__
+        assert calls and "events.json" in calls[0] and "sitemap.xml" not in calls[0], change.__name__
+    cache = load_cache(project)  # the pieces the forked processes made were kept
+    assert cache.shards is not None and cache.plan is not None
+    cache.shards.load_all_pieces()
+    moved = some_event(project, 70).stem
+    full, listed = cache.plan.keys[moved]
+    assert f"json:{full}" in cache.fragments
+    assert {f"{kind}:{listed}" for kind in ("ical", "timelinejs", "csv", "geojson", "search", "search-text")} \
+        <= cache.fragments.keys()
+
+
+def test_a_template_error_while_exports_are_written_beside_leaves_the_site(project: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import build
+    from generator.errors import TemplateError
+
+    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
+    build_project(project, use_cache=True)
+    before = snapshot(project / "site")
+    template = project / "templates/event.html"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text("{% extends 'base.html' %}{% block content %}{{ event.nothing_here() }}{% endblock %}")
+    edit_date(project)
+    with pytest.raises(TemplateError):
+        build_project(project, use_cache=True)
+    assert snapshot(project / "site") == before
+    assert sorted(p.name for p in project.iterdir()) == ["content", "seeds", "site", "site.yaml", "templates"]
+    template.unlink()
+    build_project(project, use_cache=True)
+    assert snapshot(project / "site") == clean_build(project)
