@@ -84,7 +84,7 @@ def timelinejs_csv_chunks(config: SiteConfig, timeline: Timeline, markup: Markup
     writer.writerow({**blank, "Headline": html.escape(config.title, quote=False),
                      "Text": html.escape(config.description, quote=False), "Type": "title"}.values())
     yield buffer.getvalue()
-    yield from joined(pieces.many("csv", timeline.events, False, lambda event: _csv_row(config, markup, event)))
+    yield from joined(pieces.many("csv", timeline.events, False, lambda event: _csv_row(config, markup, event)), "")
 
 
 def _feed_time(event: Event) -> str:

@@ -94,7 +94,7 @@ def _remove_empty_folders(gone: Path, output: Path) -> None:
             break
 
 
-Content = bytes | Iterable[str]  # a file's content: bytes, or pieces of text streamed to disk
+Content = bytes | Iterable[str] | Iterable[bytes]  # a file's content: bytes, or pieces streamed to disk
 
 
 def folder_identity(folder: Path) -> tuple[int, int, int]:
@@ -142,7 +142,7 @@ class StagedOutput:
         return self
 
     def write(self, path: str, data: Content) -> None:
-        """Write one file into the staging folder: bytes, or pieces of text written one by one as UTF-8."""
+        """Write one file into the staging folder: bytes, or pieces (text as UTF-8, or bytes) one by one."""
         assert self.staging is not None, "use StagedOutput as a context manager"
         target = self.staging.joinpath(*_safe_relative(path).parts)
         try:
@@ -155,7 +155,7 @@ class StagedOutput:
                 handle.write(data)
             else:
                 for piece in data:
-                    handle.write(piece.encode("utf-8"))
+                    handle.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
         self.files += 1
         self.bytes += len(data) if isinstance(data, bytes) else target.stat().st_size
 

@@ -9,7 +9,7 @@ lives in the build cache) an unchanged event's pieces are not made again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, AnyStr, TypeVar
 
 from generator.model import Event
 
@@ -71,7 +71,7 @@ _MISSING = object()
 BATCH = 500  # pieces joined into one text to write: few writes, and never the whole 50 MB document at once
 
 
-def joined(pieces: Sequence[str], separator: str = "") -> Iterator[str]:
+def joined(pieces: Sequence[AnyStr], separator: AnyStr) -> Iterator[AnyStr]:
     """`separator.join(pieces)`, as a few texts of up to BATCH pieces each, to write one after the other."""
     for start in range(0, len(pieces), BATCH):
         text = separator.join(pieces[start:start + BATCH])

@@ -47,3 +47,8 @@ def test_joined_in_batches_is_the_whole_join(pieces: list[str], separator: str) 
     texts = list(joined(pieces, separator))
     assert "".join(texts) == separator.join(pieces)
     assert len(texts) == -(-len(pieces) // BATCH)
+
+
+@given(st.lists(st.binary(max_size=3), max_size=2 * BATCH + 2), st.sampled_from([b"", b","]))
+def test_joined_bytes_in_batches_is_the_whole_join(pieces: list[bytes], separator: bytes) -> None:
+    assert b"".join(joined(pieces, separator)) == separator.join(pieces)
