@@ -224,13 +224,13 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     file with the other words to search (search_text_chunks), with a digest of its content so that a
     browser never pairs this index with the text of another build.
     """
+    events = timeline.events
     facets: dict[str, dict[str, list[str]]] = {kind: {} for kind in ("actors", "places", "tags", "outlets")}
-    for event in timeline.events:  # only what some event names, so every option finds something
-        for kind, keys in (("actors", event.actors), ("places", event.places), ("outlets", event.outlets)):
-            found = facets[kind]
-            for key in keys:
-                if key not in found:
-                    found[key] = [key, timeline.registry(kind)[key].name]
+    for kind in ("actors", "places", "outlets"):  # only what some event names, so every option finds something
+        registry, found = timeline.registry(kind), facets[kind]
+        for key in dict.fromkeys(key for event in events for key in getattr(event, kind)):
+            found[key] = [key, registry[key].name]
+    for event in events:
         for tag in event.tags:
             if tag.slug not in facets["tags"]:
                 facets["tags"][tag.slug] = [tag.slug, tag.name]
@@ -239,22 +239,20 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     position = {kind: {key: n for n, key in enumerate(entries)} for kind, entries in facets.items()}
     statuses = {status: n for n, status in enumerate(STATUSES)}
     pages: dict[str, int] = {}
-    columns: dict[str, list[Any]] = {name: [] for name in ("id", "p", "t", "d", "s", "e", "st", "a", "pl", "g", "o")}
     pieces = pieces or PieceStore()
     actors, places, tags, outlets = (position[kind] for kind in ("actors", "places", "tags", "outlets"))
-    rows = pieces.many("search", timeline.events, False, lambda event: _search_row(event, page_of, label))
-    for event, (page, title, date_label, start, end) in zip(timeline.events, rows, strict=True):  # no dict per event
-        columns["id"].append(event.id)
-        columns["p"].append(pages.setdefault(page, len(pages)))
-        columns["t"].append(title)
-        columns["d"].append(date_label)
-        columns["s"].append(start)
-        columns["e"].append(end)
-        columns["st"].append(statuses[event.status])
-        columns["a"].append([actors[k] for k in event.actors])
-        columns["pl"].append([places[k] for k in event.places])
-        columns["g"].append([tags[t.slug] for t in event.tags])
-        columns["o"].append([outlets[k] for k in event.outlets])
+    rows = pieces.many("search", events, False, lambda event: _search_row(event, page_of, label))
+    columns = {  # a column at a time, without a dictionary per event
+        "id": [event.id for event in events],
+        "p": [pages.setdefault(row[0], len(pages)) for row in rows],
+        "t": [row[1] for row in rows], "d": [row[2] for row in rows],
+        "s": [row[3] for row in rows], "e": [row[4] for row in rows],
+        "st": [statuses[event.status] for event in events],
+        "a": [[actors[k] for k in event.actors] for event in events],
+        "pl": [[places[k] for k in event.places] for event in events],
+        "g": [[tags[t.slug] for t in event.tags] for event in events],
+        "o": [[outlets[k] for k in event.outlets] for event in events],
+    }
     hasher = hashlib.blake2b(digest_size=6)
     for chunk in search_text_chunks(timeline, pieces):
         hasher.update(chunk.encode("utf-8"))
