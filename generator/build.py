@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 import stat
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -169,8 +170,12 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             and len(timeline.events) >= EXPORTS_BESIDE_EVENTS else []
         beside = beside if len(beside) > 1 else []  # events.json alone (a body edit): nothing to share
 
+        stopping = threading.Event()  # set if the exports written beside fail, or on Ctrl-C
+
         def render_serially() -> None:
             for number, page in enumerate(fresh, start=1):
+                if stopping.is_set():
+                    return  # the build fails: the pages left are not needed
                 staged.write(page.path, renderer.render_page(page))
                 if progress is not None:
                     progress(number, len(fresh))
@@ -179,7 +184,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             render_in_parallel(renderer, fresh, staged, processes, progress)
         elif beside:
             assert cache is not None
-            write_exports_beside(renderer, beside, staged, render_serially, cache.add_pieces)
+            write_exports_beside(renderer, beside, staged, render_serially, cache.add_pieces, stopping)
         else:
             render_serially()
         for path, _, make in exports:

@@ -41,12 +41,13 @@ def _worker(work: Callable[[Share, Send], None], share: Share, channel: Connecti
 
 
 def run_forked(work: Callable[[Share, Send], None], shares: Sequence[Share], heard: Callable[[Any], None],
-               meanwhile: Callable[[], None] | None = None) -> None:
+               meanwhile: Callable[[], None] | None = None, stop: threading.Event | None = None) -> None:
     """Run `work(share, send)` in one forked process per share; the parent passes each message to `heard`.
 
     `meanwhile` runs in a thread of the parent once every worker has started (so no worker is forked
-    from a process with two threads). Raises the first exception of a worker or of `meanwhile`, once
-    every worker has stopped.
+    from a process with two threads). Should anything fail, or Ctrl-C come, `stop` is set (so that
+    `meanwhile` can end early) and the workers still running are stopped. Raises the exception of
+    `meanwhile`, else the first of a worker, once every worker and `meanwhile` have stopped.
     """
     context = multiprocessing.get_context("fork")
     running: dict[Connection, multiprocessing.process.BaseProcess] = {}
@@ -65,8 +66,8 @@ def run_forked(work: Callable[[Share, Send], None], shares: Sequence[Share], hea
         if meanwhile is not None:
             helper = threading.Thread(target=_catching, args=(meanwhile, helper_failure), daemon=True)
             helper.start()
-        while running:
-            for ready in wait(list(running)):
+        while running and not helper_failure:  # once `meanwhile` failed, the workers' results are not needed
+            for ready in wait(list(running), timeout=0.05 if helper is not None else None):
                 receive = next(r for r in running if r is ready)
                 try:
                     kind, value = receive.recv()
@@ -78,17 +79,37 @@ def run_forked(work: Callable[[Share, Send], None], shares: Sequence[Share], hea
                 if kind == "error":
                     failure = failure or value
                 running.pop(receive).join()
+                receive.close()
+            if failure is not None and stop is not None:
+                stop.set()
+    except BaseException:
+        if stop is not None:
+            stop.set()
+        raise
     finally:
-        if helper is not None:
-            helper.join()
-        gc.unfreeze()
-        for leftover in running.values():
-            if leftover.is_alive():
-                leftover.terminate()
+        try:
+            for receive, leftover in running.items():  # after a failure or Ctrl-C
+                if leftover.is_alive():
+                    leftover.terminate()
                 leftover.join()
-    failure = failure or (helper_failure[0] if helper_failure else None)
+                receive.close()
+            if helper is not None:
+                _join(helper, stop)
+        finally:
+            gc.unfreeze()
+    failure = helper_failure[0] if helper_failure else failure
     if failure is not None:
         raise failure
+
+
+def _join(helper: threading.Thread, stop: threading.Event | None) -> None:
+    """Wait for `helper`; if the wait is interrupted (Ctrl-C), tell it to stop, and no longer wait."""
+    try:
+        helper.join()
+    except BaseException:
+        if stop is not None:
+            stop.set()
+        raise
 
 
 def _catching(function: Callable[[], None], failures: list[BaseException]) -> None:

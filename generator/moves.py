@@ -128,8 +128,8 @@ def plan_moves(memo: PlanMemo, timeline: Timeline, edited: Edited, order: dict[s
     kept = {page.path: page for page in old[count:count + total]}
     pages = [*first, *(fresh.get(path) or kept[path] for path in (f"events/{event.id}/index.html" for event in events)),
              *(fresh.get(page.path, page) for page in old[count + total:])]
-    if len(pages) != len(old) or any(path not in kept and path not in fresh for path in fresh):
-        return None  # a term page that did not exist: should not happen, as every term keeps its events
+    if len(pages) != len(old) or any(path not in where for path in fresh):
+        return None  # a page that did not exist: should not happen, as every term keeps its events
 
     def event(event_id: str) -> Event:
         return events[order[event_id]]

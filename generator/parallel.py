@@ -9,6 +9,7 @@ build renders it, so output is byte-identical.
 
 from __future__ import annotations
 
+import threading
 from collections import ChainMap
 from collections.abc import Callable
 from typing import Any
@@ -147,8 +148,10 @@ def render_in_parallel(renderer: Renderer, pages: list[Page], staged: StagedOutp
 
 
 def write_exports_beside(renderer: Renderer, exports: list[tuple[str, Callable[[], Content]]], staged: StagedOutput,
-                         pages: Callable[[], None], keep: Keep) -> None:
+                         pages: Callable[[], None], keep: Keep, stop: threading.Event) -> None:
     """Write `exports` into `staged` from forked processes while the parent runs `pages` (rendering them).
+
+    Should anything fail, `stop` is set: `pages` should then end at its next page.
 
     For a build that renders a few pages but rewrites every export (a date edit at 10,000 events: 80 MB
     from 70,000 pieces). Each process reads the stored pieces its exports need. The pieces it had to
@@ -176,7 +179,7 @@ def write_exports_beside(renderer: Renderer, exports: list[tuple[str, Callable[[
         stale.update(message[1])
         written.append(message[2])
 
-    run_forked(work, [exports[index::EXPORT_WORKERS] for index in range(EXPORT_WORKERS)], heard, pages)
+    run_forked(work, [exports[index::EXPORT_WORKERS] for index in range(EXPORT_WORKERS)], heard, pages, stop)
     keep({key: piece for pieces in made for key, piece in pieces.items()}, wanted, stale)
     for files, size in written:
         staged.files += files

@@ -29,7 +29,7 @@ class PlanMemo:
     digests: dict[str, tuple[str, str]]  # event id -> digests with its timeline page (see generator.planning)
     keys: dict[str, tuple[str, str]]  # event id -> the keys of its pieces (generator.pieces)
     pages: list[Page] | None  # None in a stored plan: see `skeletons`
-    users: dict[str, list[str]]  # event id -> paths of the pages whose context shows it
+    users: dict[str, list[str]]  # event id -> paths of the pages whose context shows it (in no set order)
     fingerprints: dict[str, str]  # page path -> fingerprint
     places: dict[str, str]  # event id -> its timeline page (Renderer.places), decided by the shape
     skeletons: Skeletons | None = None  # a stored plan's pages (generator.skeletons); else the last stored ones

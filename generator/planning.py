@@ -25,6 +25,7 @@ from generator.skeletons import STUB, read_back, stub_pages
 from generator.timeline_pages import timeline_is_split
 
 Plan = tuple[list[Page], dict[str, str], PlanMemo]  # the pages, a fingerprint per page, the plan to keep
+STALE_DIGESTS = 64  # digests of event files no longer there kept before they are dropped (see plan_build)
 
 
 def _keeps_shape(memo: PlanMemo, timeline: Timeline, edited: Edited) -> bool:
@@ -138,6 +139,8 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     else:
         renderer.pieces = PieceStore(cache.fragments, plan[2].keys, cache.load_pieces)
     pages, found, memo = plan
+    if len(cache.digests) > len(cache.events) + STALE_DIGESTS:  # an edit adds its file's new key, not removing the old
+        cache.digests = {key: pair for key, pair in cache.digests.items() if key in cache.events}
     found = dict(found)
     found.update(_export_fingerprints(global_key, list(memo.order), renderer, pages, memo.digests))
     return pages, found, memo

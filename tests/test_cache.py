@@ -525,3 +525,47 @@ def test_a_template_error_while_exports_are_written_beside_leaves_the_site(proje
     template.unlink()
     build_project(project, use_cache=True)
     assert snapshot(project / "site") == clean_build(project)
+
+
+def test_a_failing_export_writer_stops_the_pages_early(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a forked export writer fails, the parent's thread stops rendering pages, and the error is raised."""
+    import time
+
+    from generator import build, exports, render
+
+    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
+    build_project(project, use_cache=True)
+    before = snapshot(project / "site")
+    rendered: list[str] = []
+    rendering = render.Renderer.render_page
+
+    def slowly(self: render.Renderer, page: Page) -> bytes:
+        time.sleep(0.02)
+        rendered.append(page.path)
+        return rendering(self, page)
+
+    def failing(*args: object) -> bytes:
+        raise OSError("disk full, as it were")
+
+    monkeypatch.setattr(render.Renderer, "render_page", slowly)
+    monkeypatch.setattr(exports, "_json_entry", failing)
+    edit_template(project)  # every page to render again: about 12 s at 20 ms a page
+    with pytest.raises(OSError, match="disk full"):
+        build_project(project, use_cache=True)
+    assert 0 < len(rendered) < 200  # stopped soon after the writer failed
+    assert snapshot(project / "site") == before
+
+
+def test_digests_of_replaced_event_files_do_not_pile_up(project: Path) -> None:
+    from generator.cache import load_cache
+    from generator.planning import STALE_DIGESTS
+
+    build_project(project, use_cache=True)
+    for number in range(STALE_DIGESTS + 12):  # each a new file content, none changing the list of pages
+        edit_date(project, 50, f"1990-06-{number % 28 + 1:02d}")
+        event = some_event(project, 50)
+        event.write_text(re.sub(r'(?m)^title: "', f'title: "{number} ', event.read_text(), count=1))
+        build_project(project, use_cache=True)
+    cache = load_cache(project)
+    assert len(cache.events) == 120 and len(cache.digests) <= 120 + STALE_DIGESTS
+    assert snapshot(project / "site") == clean_build(project)

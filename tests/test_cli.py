@@ -80,3 +80,41 @@ def test_console_script_exits_at_once_but_keeps_its_output_and_codes(minimal_sit
                           env=env, check=False)
     assert done.returncode == 1
     assert broken.name in done.stderr
+
+
+SLOW_DELETE = """
+import shutil, sys, time
+from generator import output
+deleting = shutil.rmtree
+def slow(*args, **kwargs):
+    time.sleep(4)
+    deleting(*args, **kwargs)
+output.shutil.rmtree = slow
+from generator.cli import run
+sys.argv = ["build-site"]
+run()
+"""
+
+
+def test_the_old_site_is_deleted_without_holding_the_callers_pipes(minimal_site: Path, tmp_path: Path) -> None:
+    """The replaced files are deleted by a detached process whose output goes nowhere: a caller reading the
+    command's output to its end (a script, `| tee`, CI) does not wait for the deletion (here made 4 s long)."""
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), "BUILD_SITE_CACHE_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "generator", "-q"], cwd=minimal_site, env=env, check=True)
+    event = next((minimal_site / "content/events").glob("*.yaml"))
+    event.write_text(event.read_text().replace("title: ", "title: Edited ", 1))  # a patch of the site
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", SLOW_DELETE], cwd=minimal_site, capture_output=True, text=True,
+                          env=env, check=False)
+    waited = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built 2 events"), done.stdout
+    assert waited < 4, waited  # the output ended before the deletion did
+    assert "Edited" in (minimal_site / "site/index.html").read_text()
+    assert list(minimal_site.glob(".site.*-*"))  # the replaced site (or files), still being deleted
+    deadline = time.monotonic() + 20
+    while any(minimal_site.glob(".site.*-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(minimal_site.glob(".site.*-*"))

@@ -64,8 +64,10 @@ def assert_same_plan(kept: PlanMemo, full: PlanMemo, timeline: Timeline) -> None
     assert kept.keys == full.keys
     assert kept.fingerprints == full.fingerprints
     assert list(kept.fingerprints) == list(full.fingerprints)  # in page order
+    # each event's pages, in any order (a full plan lists them in page order; moves.py appends)
     assert {i: sorted(paths) for i, paths in kept.users.items() if paths} == \
         {i: sorted(paths) for i, paths in full.users.items()}
+    assert all(len(set(paths)) == len(paths) for paths in kept.users.values())
     assert full.pages is not None
     if kept.pages is not None:
         assert kept.pages == full.pages
