@@ -307,23 +307,27 @@ def test_unreadable_or_foreign_event_buckets_are_read_again_from_the_files(proje
     assert snapshot(project / "site") == clean_build(project)
 
 
-def test_stored_pieces_of_one_kind_do_not_pile_up(tmp_path: Path) -> None:
-    """Body edits read only events.json's entries; their stale entries are still dropped once they double."""
+def stored_pieces(project: Path, kind: str) -> int:
+    """How many pieces of `kind` the project's stored cache holds, in all its buckets."""
     import pickle
 
+    count = 0
+    for shard in cache_file(project).with_suffix(".shards").glob(f"pieces-{kind}.*.pickle"):
+        with shard.open("rb") as handle:
+            count += len(pickle.load(handle)["entries"])
+    return count
+
+
+def test_stored_pieces_of_one_kind_do_not_pile_up(tmp_path: Path) -> None:
+    """Body edits read only events.json's entries; their stale entries are still dropped once they double."""
     project = Path(load_synth().generate(tmp_path / "small", 8))
     build_project(project, use_cache=True)
-    shards = cache_file(project).with_suffix(".shards")
     event = sorted((project / "content/events").glob("*.yaml"))[3]
     counts = []
     for number in range(20):
         event.write_text(event.read_text().replace("body: ", f"body: Edit {number}. ", 1))
         build_project(project, use_cache=True)
-        count = 0
-        for shard in shards.glob("pieces-json.*.pickle"):
-            with shard.open("rb") as handle:
-                count += len(pickle.load(handle)["entries"])
-        counts.append(count)
+        counts.append(stored_pieces(project, "json"))
     assert counts[0] == 9  # the stale entry stays for now...
     assert max(counts) <= 2 * 8 + 1  # ...but the shard is pruned once it holds twice what is needed
     assert snapshot(project / "site") == clean_build(project)
@@ -336,24 +340,17 @@ def test_pieces_kept_from_exports_written_beside_do_not_pile_up(tmp_path: Path,
     The parent reads only the buckets the new entries go into, and those the children found holding
     entries no event needs, and drops those entries at once.
     """
-    import pickle
-
     from generator import build
 
     monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
     project = Path(load_synth().generate(tmp_path / "small", 8))
     build_project(project, use_cache=True)
-    shards = cache_file(project).with_suffix(".shards")
     event = sorted((project / "content/events").glob("*.yaml"))[3]
     counts = []
     for number in range(12):
         event.write_text(re.sub(r'(?m)^title: "', f'title: "Edit {number} ', event.read_text(), count=1))
         build_project(project, use_cache=True)
-        count = 0
-        for shard in shards.glob("pieces-ical.*.pickle"):
-            with shard.open("rb") as handle:
-                count += len(pickle.load(handle)["entries"])
-        counts.append(count)
+        counts.append(stored_pieces(project, "ical"))
     assert counts == [8] * 12
     assert snapshot(project / "site") == clean_build(project)
 
