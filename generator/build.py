@@ -169,6 +169,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                   and path not in TEMPLATE_EXPORTS] if processes == 1 and cache is not None and can_fork() \
             and len(timeline.events) >= EXPORTS_BESIDE_EVENTS else []
         beside = beside if len(beside) > 1 else []  # events.json alone (a body edit): nothing to share
+        written_beside = {path for path, _ in beside}
 
         stopping = threading.Event()  # set if the exports written beside fail, or on Ctrl-C
 
@@ -188,7 +189,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         else:
             render_serially()
         for path, _, make in exports:
-            if path not in reuse and path not in late and all(path != done for done, _ in beside):
+            if path not in reuse and path not in late and path not in written_beside:
                 staged.write(path, make())
         for path, source in static.items():
             staged.write(path, source.read_bytes())

@@ -141,7 +141,7 @@ def plan_moves(memo: PlanMemo, timeline: Timeline, edited: Edited, order: dict[s
         found[path] = page_fingerprint(global_key, path, page.template, page.context, digests, shown)
         if found[path] == memo.fingerprints[path]:
             continue  # the same events shown (their digests are in the fingerprint)
-        before = kept.get(path) or old[positions[path]]  # what it showed before, to keep `users` exact
+        before = old[where[path]]  # what it showed before, to keep `users` exact
         if before.context is STUB:
             before = read_back(path, memo.skeletons or {}, event)
         shown_before: set[str] = set()

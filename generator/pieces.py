@@ -81,6 +81,11 @@ def joined(pieces: Sequence[AnyStr], separator: AnyStr) -> Iterator[AnyStr]:
 KINDS_PER_EVENT = 12  # more than the kinds of piece an event has (card, row, one per export...)
 
 
+def wanted_digests(digests: dict[str, DigestPair]) -> set[str]:
+    """Every digest a piece may be stored under now (after its 'kind:'); the others are stale."""
+    return {digest for pair in digests.values() for digest in pair}
+
+
 def drop_stale_pieces(store: dict[str, Any], digests: dict[str, DigestPair], kinds: int = KINDS_PER_EVENT) -> None:
     """Remove from `store` (in place) the pieces of events that no longer exist or have changed.
 
@@ -89,6 +94,6 @@ def drop_stale_pieces(store: dict[str, Any], digests: dict[str, DigestPair], kin
     """
     if len(store) <= 2 * kinds * len(digests):
         return
-    wanted = {digest for pair in digests.values() for digest in pair}
+    wanted = wanted_digests(digests)
     for key in [key for key in store if key.partition(":")[2] not in wanted]:
         del store[key]

@@ -60,7 +60,6 @@ def _plan_all(global_key: str, timeline: Timeline, renderer: Renderer, cache: Bu
     digests = {event_id: placed(pair, places[event_id])
                for event_id, pair in event_digests(timeline.events, cache).items()}
     keys = {event_id: piece_keys(global_key, pair) for event_id, pair in digests.items()}
-    renderer.pieces = PieceStore(cache.fragments, keys, cache.load_pieces)
     pages = renderer.pages()
     found: dict[str, str] = {}
     users: dict[str, list[str]] = {}  # event id -> paths of the pages that show it
@@ -136,9 +135,8 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
                     renderer.places = plan[2].places
     if plan is None:
         plan = _plan_all(global_key, timeline, renderer, cache, memo.skeletons if memo is not None else None)
-    else:
-        renderer.pieces = PieceStore(cache.fragments, plan[2].keys, cache.load_pieces)
     pages, found, memo = plan
+    renderer.pieces = PieceStore(cache.fragments, memo.keys, cache.load_pieces)
     if len(cache.digests) > len(cache.events) + STALE_DIGESTS:  # an edit adds its file's new key, not removing the old
         cache.digests = {key: pair for key, pair in cache.digests.items() if key in cache.events}
     found = dict(found)
