@@ -6,7 +6,6 @@ import gc
 import logging
 import os
 import stat
-import threading
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -17,23 +16,18 @@ from generator.cache import BuildCache, content_key, load_cache, save_cache
 from generator.config import SiteConfig, load_config
 from generator.content import load_content
 from generator.eventfiles import event_files, event_folders, refresh_event_files
-from generator.forking import can_fork
+from generator.joined import JoinedExport, Layout, file_identity
 from generator.model import Timeline
-from generator.output import MARKER, PatchedOutput, StagedOutput, check_output_folder, folder_identity
+from generator.output import MARKER, Content, PatchedOutput, StagedOutput, check_output_folder, folder_identity
 from generator.paging import Page
-from generator.parallel import Progress, render_in_parallel, worker_count, write_exports_beside
+from generator.parallel import Progress, render_in_parallel, worker_count
 from generator.patching import loaded_edits, patch_timeline
-from generator.pieces import drop_stale_pieces
+from generator.pieces import drop_stale_pieces, wanted_digests
 from generator.planmemo import Edited
 from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
 
 logger = logging.getLogger(__name__)
-
-# From this many events, a build that renders its pages in one process writes the data exports (two
-# or more) from two forked ones meanwhile (generator.parallel.write_exports_beside); below, forking
-# costs more. A body edit rewrites events.json alone: forking for it made the edit 0.1 s slower.
-EXPORTS_BESIDE_EVENTS = 2000
 
 
 @dataclass(frozen=True)
@@ -165,32 +159,17 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         else:
             for path in sorted(reuse):
                 staged.link(path, output / path)
-        beside = [(path, make) for path, _, make in exports if path not in reuse and path not in late
-                  and path not in TEMPLATE_EXPORTS] if processes == 1 and cache is not None and can_fork() \
-            and len(timeline.events) >= EXPORTS_BESIDE_EVENTS else []
-        beside = beside if len(beside) > 1 else []  # events.json alone (a body edit): nothing to share
-        written_beside = {path for path, _ in beside}
-
-        stopping = threading.Event()  # set if the exports written beside fail, or on Ctrl-C
-
-        def render_serially() -> None:
+        if processes > 1:
+            render_in_parallel(renderer, fresh, staged, processes, progress)
+        else:
             for number, page in enumerate(fresh, start=1):
-                if stopping.is_set():
-                    return  # the build fails: the pages left are not needed
                 staged.write(page.path, renderer.render_page(page))
                 if progress is not None:
                     progress(number, len(fresh))
-
-        if processes > 1:
-            render_in_parallel(renderer, fresh, staged, processes, progress)
-        elif beside:
-            assert cache is not None
-            write_exports_beside(renderer, beside, staged, render_serially, cache.add_pieces, stopping)
-        else:
-            render_serially()
+        layouts: dict[str, Layout] = {}
         for path, _, make in exports:
-            if path not in reuse and path not in late and path not in written_beside:
-                staged.write(path, make())
+            if path not in reuse and path not in late:
+                _write_export(staged, path, make(), cache, layouts)
         for path, source in static.items():
             staged.write(path, source.read_bytes())
         current = {*fingerprints, *static, MARKER}
@@ -209,16 +188,19 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                 fingerprints)  # late: not yet written
         cache.pages = recorded
         cache.files = cache.files if unchanged else sorted(current)
+        _keep_layouts(cache, output, layouts)
     files_written, bytes_written = staged.files, staged.bytes
     if late:
         assert pages_ready is not None and cache is not None
         pages_ready(sorted(late), True)
+        layouts = {}
         with PatchedOutput(output) as staged:
             for path, _, make in exports:
                 if path in late:
-                    staged.write(path, make())
+                    _write_export(staged, path, make(), cache, layouts)
             staged.commit()
         _record(cache.pages, output, late, fingerprints)
+        _keep_layouts(cache, output, layouts)
         files_written, bytes_written = files_written + staged.files, bytes_written + staged.bytes
     if cache is not None:
         cache.output_id = folder_identity(output)  # after everything, the late exports included
@@ -226,6 +208,40 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     logger.info("rendered %d of %d pages with %d process(es)", len(early) + len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(early) + len(fresh), files_written, bytes_written,
                        time.perf_counter() - started)
+
+
+def _write_export(staged: StagedOutput, path: str, content: Content, cache: BuildCache | None,
+                  layouts: dict[str, Layout]) -> None:
+    """Write one export; a joined one (generator.joined) is spliced from its previous file if that is as written.
+
+    The layout of each joined export written goes into `layouts`; the entries made for a splice, into the cache.
+    """
+    if not isinstance(content, JoinedExport):
+        staged.write(path, content)
+        return
+    known = cache.load_layouts().get(path) if cache is not None else None
+    previous = staged.output / path
+    splice = content.splice(known) if known is not None and known.identity == file_identity(previous) else None
+    if splice is None:
+        staged.write(path, content)
+        assert content.layout is not None
+        layouts[path] = content.layout
+        return
+    staged.write_spliced(path, splice.runs, previous)
+    layouts[path] = splice.layout
+    if splice.made and cache is not None:  # kept, and the entries they replace dropped from the store
+        cache.add_pieces(splice.made, wanted_digests(content.pieces.digests),
+                         {f"{content.kind}:{digest}" for digest in splice.gone})
+
+
+def _keep_layouts(cache: BuildCache, output: Path, layouts: dict[str, Layout]) -> None:
+    """Record the layouts of the joined exports just written, with their files' identities in `output`."""
+    if not layouts:
+        return
+    known = cache.load_layouts()
+    for path, layout in layouts.items():
+        layout.identity = file_identity(output / path)
+        known[path] = layout
 
 
 def _write_first(staged: PatchedOutput, renderer: Renderer, pages: list[Page], cache: BuildCache,

@@ -9,8 +9,8 @@ It holds four things, each checked before it is trusted:
 - the last plan (generator.planmemo.PlanMemo, its pages as skeletons), so that a build after an edit
   that keeps the timeline's shape fingerprints only the pages showing the edited events.
 
-The index holds the small part; events, Markdown, templates and pieces are in shards beside it
-(generator.store).
+The index holds the small part; events, Markdown, templates, pieces and the layouts of the joined
+exports (generator.joined) are in shards beside it (generator.store).
 
 It is stored outside the project (in $BUILD_SITE_CACHE_DIR, else $XDG_CACHE_HOME/build-site, else
 ~/.cache/build-site), one file per project folder, so a cache can never be shipped inside a
@@ -33,6 +33,7 @@ from generator import __version__
 from generator.config import SiteConfig
 from generator.content import EventCache
 from generator.eventfiles import EventFile, Stamp
+from generator.joined import Layout
 from generator.model import REGISTRY_KINDS, Event
 from generator.paging import YearGroup
 from generator.pieces import KINDS_PER_EVENT
@@ -40,7 +41,7 @@ from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/20"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
+FORMAT = f"{__version__}/21"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
 
 
 @functools.cache
@@ -82,6 +83,7 @@ class BuildCache:
     markdown: dict[tuple[str, bool], str] = field(default_factory=dict)
     fragments: dict[str, Any] = field(default_factory=dict)  # per-event pieces (generator.pieces)
     templates: dict[str, bytes] = field(default_factory=dict)  # compiled Jinja templates (checked by Jinja)
+    layouts: dict[str, Layout] = field(default_factory=dict)  # where each entry lies in the joined exports
     output: str = ""  # the output folder the page fingerprints describe
     output_id: tuple[int, int, int] = (0, 0, 0)  # its identity then (generator.output.folder_identity)
     pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (fingerprint, size)
@@ -94,7 +96,7 @@ class BuildCache:
 
     def __getstate__(self) -> dict[str, Any]:
         """What is pickled into the index: everything but the big caches and what is kept in memory only."""
-        return {**self.__dict__, "events": {}, "markdown": {}, "fragments": {}, "templates": {},
+        return {**self.__dict__, "events": {}, "markdown": {}, "fragments": {}, "templates": {}, "layouts": {},
                 "timeline": None, "event_files": None, "shards": None, "loaded": None}
 
     def load_pieces(self, kind: str) -> None:
@@ -102,10 +104,16 @@ class BuildCache:
         if self.shards is not None:
             self.shards.load_pieces(kind)
 
-    def add_pieces(self, entries: dict[str, Any], wanted: set[str], stale: set[tuple[str, str]]) -> None:
-        """Keep pieces made in another process (see ShardedStore.add_pieces)."""
+    def load_layouts(self) -> dict[str, Layout]:
+        """The layouts of the joined exports as last written (read from the store when first asked for)."""
         if self.shards is not None:
-            self.shards.add_pieces(entries, wanted, stale)
+            self.shards.load_layouts()
+        return self.layouts
+
+    def add_pieces(self, entries: dict[str, Any], wanted: set[str], replaced: set[str]) -> None:
+        """Keep pieces made without reading the stored ones of their kind (see ShardedStore.add_pieces)."""
+        if self.shards is not None:
+            self.shards.add_pieces(entries, wanted, replaced)
         else:
             self.fragments.update(entries)
 
@@ -163,7 +171,8 @@ def load_cache(root: Path) -> BuildCache:
     else:
         data.loaded = _index_state(data)
     folder = path.with_suffix(".shards")  # content-addressed: usable even when the index is not
-    data.shards = ShardedStore(folder, FORMAT, data.markdown, data.fragments, data.templates, folder.is_dir())
+    data.shards = ShardedStore(folder, FORMAT, data.markdown, data.fragments, data.templates, folder.is_dir(),
+                               data.layouts)
     if data.content_key:
         data.events = data.shards.load_events(data.content_key)
     return data
@@ -179,7 +188,7 @@ def save_cache(root: Path, cache: BuildCache, release: bool = False) -> None:
     folder = path.with_suffix(".shards")
     shards = cache.shards
     if shards is None or shards.folder != folder:
-        shards = ShardedStore(folder, FORMAT, cache.markdown, cache.fragments, cache.templates, False)
+        shards = ShardedStore(folder, FORMAT, cache.markdown, cache.fragments, cache.templates, False, cache.layouts)
     shards.markdown_mode = cache.markdown_mode
     # The index first: events stored without it would be newer than the plan and pages it describes.
     changed = cache.loaded is None or cache.loaded != _index_state(cache)

@@ -11,16 +11,17 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
 from generator.config import SiteConfig
 from generator.dates import DatePart, EventDate, label_for
+from generator.joined import JoinedExport
 from generator.markup import MarkupRenderer
 from generator.model import STATUSES, Event, Timeline
-from generator.pieces import PieceStore, joined
+from generator.pieces import PieceStore
 
 SEARCH_TEXT = "search-text.json"  # the searchable words, beside search.json
 ICAL_STATUS = {"planned": "TENTATIVE", "reported": "TENTATIVE", "confirmed": "CONFIRMED",
@@ -78,19 +79,13 @@ def _vevent(config: SiteConfig, event: Event) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-def ical_entry(config: SiteConfig, event: Event, pieces: PieceStore) -> str:
-    """The event's VEVENT (made once, kept in `pieces`)."""
-    return pieces.get("ical", event, False, partial(_vevent, config, event))
-
-
-def ical_chunks(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> Iterator[str]:
-    """An iCalendar file with one all-day VEVENT per event (open-ended events get their start day), streamed."""
-    pieces = pieces or PieceStore()
+def ical_export(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> JoinedExport:
+    """An iCalendar file with one all-day VEVENT per event (open-ended events get their start day)."""
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//build-site//timeline//EN",
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_ical_escape(config.title)}"]
-    yield "".join(_fold(line) + "\r\n" for line in head)
-    yield from joined(pieces.many("ical", timeline.events, False, partial(_vevent, config)), "")
-    yield "END:VCALENDAR\r\n"
+    return JoinedExport("".join(_fold(line) + "\r\n" for line in head).encode("utf-8"), "ical", False,
+                        timeline.events, pieces or PieceStore(), partial(_vevent, config), b"",
+                        b"END:VCALENDAR\r\n")
 
 
 def event_record(event: Event, config: SiteConfig, timeline: Timeline,
@@ -134,31 +129,19 @@ def _json_entry(event: Event, config: SiteConfig, timeline: Timeline, markup: Ma
     return _compact_json(event_record(event, config, timeline, markup)).encode("utf-8")
 
 
-def json_entry(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer, event: Event,
-               pieces: PieceStore) -> bytes:
-    """The event's entry in events.json, as UTF-8 (made once, kept in `pieces`).
+def json_export(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                pieces: PieceStore | None = None) -> JoinedExport:
+    """All events as one JSON document, in timeline order, made from all of each event (`full`).
 
-    Kept as bytes: joining 50 MB of entries and writing them takes 38 ms, against 124 ms as text to encode.
+    Each event's entry is a piece of UTF-8: joining 50 MB of entries and writing them takes 38 ms,
+    against 124 ms as text to encode.
     """
-    return pieces.get("json", event, True, partial(_json_entry, event, config, timeline, markup))
-
-
-def json_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
-                pieces: PieceStore | None = None) -> Iterator[bytes]:
-    """All events as one JSON document, in timeline order, as pieces of UTF-8 to write one by one.
-
-    Streamed: at 10,000 events the document is about 50 MB, and joining it in memory would hold it
-    twice more. Each event's entry is kept in `pieces`.
-    """
-    pieces = pieces or PieceStore()
     header = {"title": config.title, "description": config.description, "language": config.language,
               "url": config.absolute_url(""), "events": []}
     head = _compact_json(header)
     assert head.endswith('"events":[]}')
-    yield head[:-2].encode("utf-8")
-    yield from joined(pieces.many("json", timeline.events, True,
-                                  lambda event: _json_entry(event, config, timeline, markup)), b",")
-    yield b"]}\n"
+    return JoinedExport(head[:-2].encode("utf-8"), "json", True, timeline.events, pieces or PieceStore(),
+                        lambda event: _json_entry(event, config, timeline, markup), b",", b"]}\n")
 
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -182,22 +165,14 @@ def _search_text_json(event: Event, timeline: Timeline) -> str:
     return _compact_json(_search_text(event, timeline))
 
 
-def search_text_entry(timeline: Timeline, event: Event, pieces: PieceStore) -> str:
-    """The event's searchable words, as JSON (made once, kept in `pieces`)."""
-    return pieces.get("search-text", event, False, partial(_search_text_json, event, timeline))
-
-
-def search_text_chunks(timeline: Timeline, pieces: PieceStore | None = None) -> Iterator[str]:
+def search_text_export(timeline: Timeline, pieces: PieceStore | None = None) -> JoinedExport:
     """The second half of the search index: each event's searchable text, fetched only for a text search.
 
     {"version": 2, "x": [text of event 0, text of event 1, ...]}, in the order of search.json's events;
     the titles, also searched, are in search.json.
     """
-    pieces = pieces or PieceStore()
-    yield '{"version":2,"x":['
-    yield from joined(pieces.many("search-text", timeline.events, False,
-                                  lambda event: _search_text_json(event, timeline)), ",")
-    yield "]}\n"
+    return JoinedExport(b'{"version":2,"x":[', "search-text", False, timeline.events, pieces or PieceStore(),
+                        lambda event: _search_text_json(event, timeline), b",", b"]}\n")
 
 
 def _search_row(event: Event, page_of: Callable[[Event], str],
@@ -225,15 +200,17 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     browser never pairs this index with the text of another build.
     """
     events = timeline.events
-    facets: dict[str, dict[str, list[str]]] = {kind: {} for kind in ("actors", "places", "tags", "outlets")}
-    for kind in ("actors", "places", "outlets"):  # only what some event names, so every option finds something
-        registry, found = timeline.registry(kind), facets[kind]
-        for key in dict.fromkeys(key for event in events for key in getattr(event, kind)):
-            found[key] = [key, registry[key].name]
-    for event in events:
-        for tag in event.tags:
-            if tag.slug not in facets["tags"]:
-                facets["tags"][tag.slug] = [tag.slug, tag.name]
+    named = {  # only what some event names, so every option finds something
+        "actors": dict.fromkeys([key for event in events for key in event.actors]),
+        "places": dict.fromkeys([key for event in events for key in event.places]),
+        "outlets": dict.fromkeys([key for event in events for key in event.outlets]),
+    }
+    spelling = {tag.slug: tag.name for event in reversed(events) for tag in reversed(event.tags)}  # the first wins
+    slugs = dict.fromkeys([tag.slug for event in events for tag in event.tags])
+    facets: dict[str, dict[str, list[str]]] = {
+        kind: {key: [key, spelling[key]] for key in slugs} if kind == "tags" else
+        {key: [key, timeline.registry(kind)[key].name] for key in named[kind]}
+        for kind in ("actors", "places", "tags", "outlets")}
     facets = {kind: dict(sorted(entries.items(), key=lambda item: item[1][1].casefold()))
               for kind, entries in facets.items()}
     position = {kind: {key: n for n, key in enumerate(entries)} for kind, entries in facets.items()}
@@ -254,8 +231,8 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
         "o": [[outlets[k] for k in event.outlets] for event in events],
     }
     hasher = hashlib.blake2b(digest_size=6)
-    for chunk in search_text_chunks(timeline, pieces):
-        hasher.update(chunk.encode("utf-8"))
+    for chunk in search_text_export(timeline, pieces):
+        hasher.update(chunk)
     digest = hasher.hexdigest()
     document = {
         "version": 2, "pages": list(pages), "statuses": list(STATUSES), "text": f"{SEARCH_TEXT}?v={digest}",
@@ -297,18 +274,10 @@ def _slide(config: SiteConfig, event: Event, markup: MarkupRenderer) -> str:
     return _compact_json(slide)
 
 
-def timelinejs_entry(config: SiteConfig, markup: MarkupRenderer, event: Event, pieces: PieceStore) -> str:
-    """The event's TimelineJS slide, as JSON (made once, kept in `pieces`)."""
-    return pieces.get("timelinejs", event, False, partial(_slide, config, event, markup))
-
-
-def timelinejs_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
-                      pieces: PieceStore | None = None) -> Iterator[str]:
-    """The events in TimelineJS3's JSON format (one slide per event, grouped by status), streamed."""
-    pieces = pieces or PieceStore()
+def timelinejs_export(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                      pieces: PieceStore | None = None) -> JoinedExport:
+    """The events in TimelineJS3's JSON format (one slide per event, grouped by status)."""
     head = _compact_json({"title": {"text": {"headline": config.title, "text": config.description}}, "events": []})
     assert head.endswith('"events":[]}')
-    yield head[:-2]
-    yield from joined(pieces.many("timelinejs", timeline.events, False, lambda event: _slide(config, event, markup)),
-                      ",")
-    yield "]}\n"
+    return JoinedExport(head[:-2].encode("utf-8"), "timelinejs", False, timeline.events, pieces or PieceStore(),
+                        lambda event: _slide(config, event, markup), b",", b"]}\n")

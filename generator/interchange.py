@@ -12,16 +12,16 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 from generator.config import SiteConfig
 from generator.dates import DatePart, EventDate
 from generator.exports import last_updated, timelinejs_text
+from generator.joined import JoinedExport
 from generator.markup import MarkupRenderer
 from generator.model import Event, Timeline
-from generator.pieces import PieceStore, joined
+from generator.pieces import PieceStore
 
 FEED_ITEMS = 100  # like the Atom feed: the latest events only
 
@@ -64,27 +64,21 @@ def _csv_row(config: SiteConfig, markup: MarkupRenderer, event: Event) -> str:
     return buffer.getvalue()
 
 
-def csv_entry(config: SiteConfig, markup: MarkupRenderer, event: Event, pieces: PieceStore) -> str:
-    """The event's row of timelinejs.csv (made once, kept in `pieces`)."""
-    return pieces.get("csv", event, False, partial(_csv_row, config, markup, event))
-
-
-def timelinejs_csv_chunks(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
-                          pieces: PieceStore | None = None) -> Iterator[str]:
-    """The events as a TimelineJS spreadsheet (CSV), streamed: a title row, then one row per event.
+def timelinejs_csv_export(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
+                          pieces: PieceStore | None = None) -> JoinedExport:
+    """The events as a TimelineJS spreadsheet (CSV): a title row, then one row per event.
 
     Dates are only as precise as the EDTF date; Display Date carries our label (with uncertainty),
     Group the status, Text the summary and a link back, as in timelinejs.json.
     """
-    pieces = pieces or PieceStore()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     blank = dict.fromkeys(CSV_COLUMNS, "")
     writer.writerow({**blank, "Headline": html.escape(config.title, quote=False),
                      "Text": html.escape(config.description, quote=False), "Type": "title"}.values())
-    yield buffer.getvalue()
-    yield from joined(pieces.many("csv", timeline.events, False, lambda event: _csv_row(config, markup, event)), "")
+    return JoinedExport(buffer.getvalue().encode("utf-8"), "csv", False, timeline.events, pieces or PieceStore(),
+                        partial(_csv_row, config, markup), b"")
 
 
 def _feed_time(event: Event) -> str:
@@ -139,18 +133,14 @@ def _features(config: SiteConfig, timeline: Timeline, event: Event) -> str:
     return ",".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
 
 
-def geojson_entry(config: SiteConfig, timeline: Timeline, event: Event, pieces: PieceStore) -> str:
-    """The event's GeoJSON features, comma-separated ('' without coordinates; made once, kept in `pieces`)."""
-    return pieces.get("geojson", event, False, partial(_features, config, timeline, event))
+def geojson_export(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> JoinedExport:
+    """A GeoJSON FeatureCollection: one Point per event and place with coordinates ([lon, lat]).
 
-
-def geojson_chunks(config: SiteConfig, timeline: Timeline, pieces: PieceStore | None = None) -> Iterator[str]:
-    """A GeoJSON FeatureCollection: one Point per event and place with coordinates ([lon, lat]), streamed."""
-    pieces = pieces or PieceStore()
-    yield '{"type":"FeatureCollection","features":['
-    features = pieces.many("geojson", timeline.events, False, lambda event: _features(config, timeline, event))
-    yield from joined([entry for entry in features if entry], ",")
-    yield "]}\n"
+    Each event's piece is its features, comma-separated ('' without coordinates: no entry then).
+    """
+    return JoinedExport(b'{"type":"FeatureCollection","features":[', "geojson", False, timeline.events,
+                        pieces or PieceStore(), partial(_features, config, timeline), b",", b"]}\n",
+                        skip_empty=True)
 
 
 def exact_days(value: EventDate) -> tuple[str, str | None] | None:

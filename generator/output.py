@@ -98,6 +98,14 @@ def _remove_empty_folders(gone: Path, output: Path) -> None:
 
 
 Content = bytes | Iterable[str] | Iterable[bytes]  # a file's content: bytes, or pieces streamed to disk
+Run = tuple[int, int] | bytes  # part of a file: bytes (start, end) of another file, or bytes to write
+
+
+def _write_all(descriptor: int, data: bytes) -> int:
+    view, done = memoryview(data), 0
+    while done < len(data):
+        done += os.write(descriptor, view[done:])
+    return done
 
 
 def folder_identity(folder: Path) -> tuple[int, int, int]:
@@ -161,6 +169,34 @@ class StagedOutput:
                     handle.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
         self.files += 1
         self.bytes += len(data) if isinstance(data, bytes) else target.stat().st_size
+
+    def write_spliced(self, path: str, runs: list[Run], source: Path) -> None:
+        """Write one file into the staging folder from `runs`: bytes, or ranges of bytes of `source`.
+
+        The ranges are copied inside the kernel (copy_file_range) where it can, else read and written.
+        """
+        assert self.staging is not None, "use StagedOutput as a context manager"
+        target = self.staging.joinpath(*_safe_relative(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        size = 0
+        with source.open("rb") as old, target.open("wb", buffering=0) as new:
+            into, out = old.fileno(), new.fileno()
+            for run in runs:
+                if isinstance(run, bytes):
+                    size += _write_all(out, run)
+                    continue
+                start, end = run
+                while start < end:
+                    try:
+                        copied = os.copy_file_range(into, out, end - start, start)
+                    except (AttributeError, OSError):  # not Linux, or not between these files
+                        copied = _write_all(out, os.pread(into, min(end - start, 1 << 22), start))
+                    if copied <= 0:
+                        raise OSError(f"{source} ends before byte {end}")
+                    start += copied
+                    size += copied
+        self.files += 1
+        self.bytes += size
 
     def make_folders(self, paths: Iterable[str]) -> None:
         """Create the folders of the files at `paths` in the staging folder, before workers write them.

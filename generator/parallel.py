@@ -9,7 +9,6 @@ build renders it, so output is byte-identical.
 
 from __future__ import annotations
 
-import threading
 from collections import ChainMap
 from collections.abc import Callable
 from typing import Any
@@ -17,11 +16,9 @@ from typing import Any
 from generator.forking import Send, run_forked
 from generator.forking import worker_count as _worker_count
 from generator.model import Event
-from generator.output import Content, StagedOutput
+from generator.output import StagedOutput
 from generator.pages import Page
-from generator.pieces import wanted_digests
 from generator.render import Renderer
-from generator.store import bucket_of
 
 # Below this, forking costs more than it saves. 40 was tried: a clean build of 300 synthetic events
 # took 1.12 s instead of 1.33 s (medians of 5), but date edits, which render 60-100 pages with a
@@ -29,10 +26,8 @@ from generator.store import bucket_of
 MIN_PAGES_PER_WORKER = 200
 PROGRESS_EVERY = 25  # pages between a worker's progress messages
 PIECES_EVERY = 250  # events between a worker's batches of pieces
-EXPORT_WORKERS = 2  # processes writing the data exports beside the pages (write_exports_beside)
 
 Progress = Callable[[int, int], None]  # (pages rendered so far, pages to render)
-Keep = Callable[[dict[str, Any], set[str], set[tuple[str, str]]], None]  # see write_exports_beside
 
 
 def worker_count(requested: int | None, pages: int) -> int:
@@ -147,40 +142,3 @@ def render_in_parallel(renderer: Renderer, pages: list[Page], staged: StagedOutp
     if rest:
         _render_pages(renderer, rest, staged, _worker_count(workers, len(rest), MIN_PAGES_PER_WORKER // 4), tally)
 
-
-def write_exports_beside(renderer: Renderer, exports: list[tuple[str, Callable[[], Content]]], staged: StagedOutput,
-                         pages: Callable[[], None], keep: Keep, stop: threading.Event) -> None:
-    """Write `exports` into `staged` from forked processes while the parent runs `pages` (rendering them).
-
-    For a build that renders a few pages but rewrites every export (a date edit at 10,000 events: 80 MB
-    from 70,000 pieces). Each process reads the stored pieces its exports need. The pieces it had to
-    make, and the (kind, bucket) of each piece it read that no event needs any more, are given to
-    `keep` (with the digests wanted), so that the cache keeps the ones and drops the others. Should
-    anything fail, `stop` is set: `pages` should then end at its next page.
-    """
-    staging, store = staged.staging, renderer.pieces.store
-    assert staging is not None
-    wanted = wanted_digests(renderer.pieces.digests)
-    made: list[dict[str, Any]] = []
-    stale: set[tuple[str, str]] = set()
-    written: list[tuple[int, int]] = []
-
-    def work(share: list[tuple[str, Callable[[], Content]]], send: Send) -> None:
-        new: dict[str, Any] = {}
-        renderer.pieces.store = ChainMap(new, store)
-        into = StagedOutput.into(staging)
-        for path, make in share:
-            into.write(path, make())
-        unwanted = {(key.partition(":")[0], bucket_of(key)) for key in store if key.partition(":")[2] not in wanted}
-        send((new, unwanted, (into.files, into.bytes)))
-
-    def heard(message: tuple[dict[str, Any], set[tuple[str, str]], tuple[int, int]]) -> None:
-        made.append(message[0])  # kept once the pages are rendered: the parent's thread renders meanwhile
-        stale.update(message[1])
-        written.append(message[2])
-
-    run_forked(work, [exports[index::EXPORT_WORKERS] for index in range(EXPORT_WORKERS)], heard, pages, stop)
-    keep({key: piece for pieces in made for key, piece in pieces.items()}, wanted, stale)
-    for files, size in written:
-        staged.files += files
-        staged.bytes += size

@@ -8,8 +8,8 @@ lives in the build cache) an unchanged event's pieces are not made again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from typing import Any, AnyStr, TypeVar
+from collections.abc import Callable, MutableMapping, Sequence
+from typing import Any, TypeVar
 
 from generator.model import Event
 
@@ -26,6 +26,7 @@ class PieceStore:
         self.store: MutableMapping[str, Any] = store if store is not None else {}
         self.digests = digests or {}
         self.load = load  # reads the stored pieces of a kind into `store`, before the first miss counts
+        self._in_order: dict[bool, tuple[Sequence[Event], list[str]]] = {}  # see digests_of
 
     def _key(self, kind: str, event: Event, full: bool) -> str:
         pair = self.digests.get(event.id)
@@ -52,10 +53,24 @@ class PieceStore:
         piece = self.store[key] = make()
         return piece
 
+    def digests_of(self, events: Sequence[Event], full: bool) -> list[str]:
+        """What each of `events`' pieces is stored under, after its 'kind:' (see get).
+
+        Remembered for the last sequence asked about (a build asks a dozen times about all its events,
+        1 ms per thousand each time); the digests of a store do not change once it is made.
+        """
+        known = self._in_order.get(full)
+        if known is not None and known[0] is events:
+            return known[1]
+        index, digests = (0 if full else 1), self.digests
+        found = [pair[index] if (pair := digests.get(event.id)) else event.id for event in events]
+        self._in_order[full] = (events, found)
+        return found
+
     def many(self, kind: str, events: Sequence[Event], full: bool, make: Callable[[Event], T]) -> list[T]:
         """The piece `kind` of each of `events`, in order, as `get` gives it: an export needs 10,000 at once."""
-        index, digests, store = (0 if full else 1), self.digests, self.store
-        keys = [f"{kind}:{pair[index] if (pair := digests.get(event.id)) else event.id}" for event in events]
+        store = self.store
+        keys = [f"{kind}:{digest}" for digest in self.digests_of(events, full)]
         if self.load is not None and any(key not in store for key in keys):
             self.load(kind)  # reads each kind at most once
         found: list[T] = []
@@ -69,15 +84,6 @@ class PieceStore:
 
 _MISSING = object()
 BATCH = 500  # pieces joined into one text to write: few writes, and never the whole 50 MB document at once
-
-
-def joined(pieces: Sequence[AnyStr], separator: AnyStr) -> Iterator[AnyStr]:
-    """`separator.join(pieces)`, as a few texts of up to BATCH pieces each, to write one after the other."""
-    for start in range(0, len(pieces), BATCH):
-        text = separator.join(pieces[start:start + BATCH])
-        yield separator + text if start else text
-
-
 KINDS_PER_EVENT = 12  # more than the kinds of piece an event has (card, row, one per export...)
 
 

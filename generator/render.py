@@ -19,28 +19,23 @@ from generator.config import SiteConfig
 from generator.errors import Problem, TemplateError, make_problem
 from generator.exports import (
     SEARCH_TEXT,
-    ical_chunks,
-    ical_entry,
-    json_chunks,
-    json_entry,
+    ical_export,
+    json_export,
     last_updated,
     render_search_index,
     search_entry,
-    search_text_chunks,
-    search_text_entry,
-    timelinejs_chunks,
-    timelinejs_entry,
+    search_text_export,
+    timelinejs_export,
 )
 from generator.i18n import load_words
 from generator.interchange import (
-    csv_entry,
     event_jsonld,
-    geojson_chunks,
-    geojson_entry,
+    geojson_export,
     og_locale,
     render_json_feed,
-    timelinejs_csv_chunks,
+    timelinejs_csv_export,
 )
+from generator.joined import JoinedExport
 from generator.markup import MarkupRenderer
 from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.output import Content
@@ -85,6 +80,7 @@ class Renderer:
         self.markup = MarkupRenderer(config.raw_html, markdown_cache)
         self.pieces = PieceStore()  # replaced by the build cache's (see generator.build)
         self._places: dict[str, str] | None = None
+        self._joined: tuple[PieceStore, dict[str, JoinedExport]] | None = None  # see joined_exports
         self.template_dirs = [config.templates_path, THEME_DIR]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
@@ -199,14 +195,9 @@ class Renderer:
                 self.markup.render(event.body)
             self.card(event)
             self.row(event)
-            config, timeline, markup, pieces = self.config, self.timeline, self.markup, self.pieces
-            ical_entry(config, event, pieces)
-            json_entry(config, timeline, markup, event, pieces)
-            timelinejs_entry(config, markup, event, pieces)
-            csv_entry(config, markup, event, pieces)
-            geojson_entry(config, timeline, event, pieces)
-            search_entry(event, self._page_of, self.words.date_label, pieces)
-            search_text_entry(timeline, event, pieces)
+            for export in self.joined_exports().values():
+                export.entry(event)
+            search_entry(event, self._page_of, self.words.date_label, self.pieces)
         except Exception as exc:  # a card or row template failing is the template's problem
             raise TemplateError([self._problem_from(exc)]) from exc
 
@@ -272,18 +263,34 @@ class Renderer:
             paths = [p.url_path for p in pages if p.path != "404.html"]
             return self.render_template("sitemap.xml", "sitemap.xml", {"paths": paths})
 
+        joined = self.joined_exports()
+
         return [
             ("sitemap.xml", "pages", sitemap),
             ("feed.xml", "listed", lambda: self.render_template("feed.xml", "feed.xml", {})),
-            ("events.ics", "listed", lambda: ical_chunks(self.config, self.timeline, self.pieces)),
-            ("events.json", "full", lambda: json_chunks(self.config, self.timeline, self.markup, self.pieces)),
-            ("timelinejs.json", "listed", lambda: timelinejs_chunks(self.config, self.timeline, self.markup,
-                                                                    self.pieces)),
-            ("timelinejs.csv", "listed", lambda: timelinejs_csv_chunks(self.config, self.timeline, self.markup,
-                                                                       self.pieces)),
+            ("events.ics", "listed", lambda: joined["events.ics"]),
+            ("events.json", "full", lambda: joined["events.json"]),
+            ("timelinejs.json", "listed", lambda: joined["timelinejs.json"]),
+            ("timelinejs.csv", "listed", lambda: joined["timelinejs.csv"]),
             ("feed.json", "listed", lambda: render_json_feed(self.config, self.timeline, self.markup)),
-            ("events.geojson", "listed", lambda: geojson_chunks(self.config, self.timeline, self.pieces)),
+            ("events.geojson", "listed", lambda: joined["events.geojson"]),
             ("search.json", "listed", lambda: render_search_index(
                 self.timeline, self._page_of, self.words.date_label, self.pieces)),
-            (SEARCH_TEXT, "listed", lambda: search_text_chunks(self.timeline, self.pieces)),
+            (SEARCH_TEXT, "listed", lambda: joined[SEARCH_TEXT]),
         ]
+
+    def joined_exports(self) -> dict[str, JoinedExport]:
+        """The exports made of one piece per event (generator.joined), by path (made once per piece store)."""
+        config, timeline, markup, pieces = self.config, self.timeline, self.markup, self.pieces
+        if self._joined is not None and self._joined[0] is pieces:
+            return self._joined[1]
+        made = {
+            "events.ics": ical_export(config, timeline, pieces),
+            "events.json": json_export(config, timeline, markup, pieces),
+            "timelinejs.json": timelinejs_export(config, timeline, markup, pieces),
+            "timelinejs.csv": timelinejs_csv_export(config, timeline, markup, pieces),
+            "events.geojson": geojson_export(config, timeline, pieces),
+            SEARCH_TEXT: search_text_export(timeline, pieces),
+        }
+        self._joined = (pieces, made)
+        return made

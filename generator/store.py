@@ -23,7 +23,7 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN, TEMPLATES = "markdown", "templates"
+MARKDOWN, TEMPLATES, LAYOUTS = "markdown", "templates", "layouts"
 PIECES = "pieces-"  # + the kind of piece and a bucket, e.g. pieces-card.3 (see generator.pieces)
 BUCKETS = "0123456789abcdef"
 EVENTS = "events-"  # + the first digit of the events' content keys: the validated events, in 16 buckets
@@ -86,6 +86,11 @@ def _summary(entries: dict[str, Any]) -> tuple[int, int]:
     return len(entries), mixed
 
 
+def _identities(layouts: dict[str, Any]) -> dict[str, Any]:
+    """Enough to tell whether the layouts changed: each one's file identity (a new layout comes with a new file)."""
+    return {path: layout.identity for path, layout in layouts.items()}
+
+
 class ShardedStore:
     """The shards of one project's cache in `folder`; `tag` (format and Markdown mode) must match to be read.
 
@@ -93,10 +98,11 @@ class ShardedStore:
     """
 
     def __init__(self, folder: Path, tag: str, markdown: dict[tuple[str, bool], str], pieces: dict[str, Any],
-                 templates: dict[str, bytes], stored: bool) -> None:
+                 templates: dict[str, bytes], stored: bool, layouts: dict[str, Any] | None = None) -> None:
         self.folder, self.tag = folder, tag
         self.markdown_mode = ""  # the Markdown shard is read only if written in the same raw_html mode
         self.markdown, self.pieces, self.templates = markdown, pieces, templates
+        self.layouts = layouts if layouts is not None else {}  # export path -> generator.joined.Layout
         self.stored = stored  # False: nothing is stored yet, so what is in memory is complete
         self.loaded: dict[str, Any] = {}  # shard -> what it held when loaded (entry count, or the templates)
         self.kinds: set[str] = set()  # the kinds of piece read
@@ -124,15 +130,14 @@ class ShardedStore:
             self.pieces.update(entries)
             self.held[(kind, shard.rpartition(".")[2])] = _summary(entries)
 
-    def add_pieces(self, entries: dict[str, Any], wanted: set[str], stale: set[tuple[str, str]]) -> None:
-        """Add pieces made in another process, first reading the stored buckets they go into.
+    def add_pieces(self, entries: dict[str, Any], wanted: set[str], replaced: set[str]) -> None:
+        """Add pieces made without reading their kind, first reading the stored buckets they go into.
 
-        Saving then rewrites those buckets whole, without reading the rest of their kind. The `stale`
-        buckets, (kind, bucket) pairs holding entries no longer needed, are read too; entries of a bucket
-        read here whose digest (after 'kind:') is not `wanted` are dropped, as drop_stale_pieces drops
-        them from a kind read whole.
+        Saving then rewrites those buckets whole, without reading the rest of their kind. The buckets
+        of the `replaced` keys are read too. Entries of a bucket read here whose digest (after 'kind:')
+        is not `wanted` are dropped, as drop_stale_pieces drops them from a kind read whole.
         """
-        for kind, bucket in {(key.partition(":")[0], bucket_of(key)) for key in entries} | stale:
+        for kind, bucket in {(key.partition(":")[0], bucket_of(key)) for key in (*entries, *replaced)}:
             if kind not in self.kinds and (kind, bucket) not in self.held:
                 stored = self._read(f"{PIECES}{kind}.{bucket}")
                 self.held[(kind, bucket)] = _summary(stored)
@@ -158,6 +163,12 @@ class ShardedStore:
         if TEMPLATES not in self.loaded:
             self.templates.update(self._read(TEMPLATES))
             self.loaded[TEMPLATES] = dict(self.templates)
+
+    def load_layouts(self) -> None:
+        """Make sure the layouts of the joined exports (generator.joined) are in memory (read at most once)."""
+        if LAYOUTS not in self.loaded:
+            self.layouts.update(self._read(LAYOUTS))
+            self.loaded[LAYOUTS] = _identities(self.layouts)
 
     def load_events(self, content_key: str) -> dict[str, Any]:
         """The validated events stored under `content_key` (see generator.content.EventCache).
@@ -219,6 +230,9 @@ class ShardedStore:
         if (TEMPLATES in self.loaded or complete) and self.loaded.get(TEMPLATES) != self.templates:
             self._write(TEMPLATES, self.templates)
             self.loaded[TEMPLATES] = dict(self.templates)
+        if (LAYOUTS in self.loaded or complete) and self.loaded.get(LAYOUTS) != _identities(self.layouts):
+            self._write(LAYOUTS, self.layouts, shared=True)  # the layouts share their digests
+            self.loaded[LAYOUTS] = _identities(self.layouts)
 
     def _save_kind(self, kind: str, keys: list[str]) -> None:
         """Write the buckets of one kind of piece whose keys differ from what is stored."""
@@ -232,6 +246,6 @@ class ShardedStore:
                 self._write(f"{PIECES}{kind}.{bucket}", entries)
                 self.held[(kind, bucket)] = summary
 
-    def _write(self, shard: str, entries: dict[Any, Any]) -> None:
-        write_pickle(self.folder / f"{shard}.pickle", {"tag": self._tag(shard), "entries": entries}, shared=False)
+    def _write(self, shard: str, entries: dict[Any, Any], shared: bool = False) -> None:
+        write_pickle(self.folder / f"{shard}.pickle", {"tag": self._tag(shard), "entries": entries}, shared=shared)
         self.stored = True

@@ -70,7 +70,9 @@ def timeline_pages(events: Sequence[Event]) -> list[Page]:
     span = {"count": len(events), "first": events[0] if events else None, "latest": events[-1] if events else None}
     if len(events) <= TIMELINE_PAGE_EVENTS:
         return [Page("index.html", "timeline.html", {**span, "groups": groups, "years": [], "year": None})]
-    years = [(g.year, g.count) for g in groups]
+    # Only the home page counts each year's events: were the counts on every year's page, moving one
+    # event from a year to another would change all of them (77 pages at 10,000 synthetic events).
+    years: list[tuple[int, int | None]] = [(g.year, None) for g in groups]
     stops = _stops(groups)
     pages: list[Page] = []
     for position, group in enumerate(groups):
@@ -82,7 +84,8 @@ def timeline_pages(events: Sequence[Event]) -> list[Page]:
         else:
             pages.append(Page(f"years/{group.year}/index.html", "timeline.html",
                               {**span, "groups": [group], **context}))
-    home: dict[str, Any] = {**span, "groups": groups[-1:], "years": years, "year": None, "shows": stops[-1][0]}
+    counted = [(g.year, g.count) for g in groups]
+    home: dict[str, Any] = {**span, "groups": groups[-1:], "years": counted, "year": None, "shows": stops[-1][0]}
     if year_is_split(groups[-1]):  # the newest events: the last page of the latest month
         newest = pages[-1]
         home.update(groups=newest.context["groups"], shows=newest.url_path, latest_month=stops[-1])

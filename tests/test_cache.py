@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_benchmarks_synth import load_synth
@@ -277,7 +278,7 @@ def test_no_change_build_neither_reads_nor_writes_the_big_caches(project: Path) 
 
 
 def test_an_edit_reads_and_writes_only_the_shards_it_needs(project: Path) -> None:
-    """A body edit touches events.json's entries, not the cards, rows or other exports' entries."""
+    """A body edit touches events.json's entries (and where they lie), not the cards, rows or other exports' entries."""
     build_project(project, use_cache=True)
     shards = cache_file(project).with_suffix(".shards")
     stamps = {file.name: file.stat().st_mtime_ns for file in shards.glob("*.pickle")}
@@ -286,8 +287,8 @@ def test_an_edit_reads_and_writes_only_the_shards_it_needs(project: Path) -> Non
     rewritten = {file.name for file in shards.glob("*.pickle") if file.stat().st_mtime_ns != stamps.get(file.name)}
     buckets = {name for name in rewritten if name.startswith("events-")}
     assert 1 <= len(buckets) <= 2  # the buckets of the old and the new version of the edited event
-    assert {name.split(".")[0] for name in rewritten - buckets} == {"pieces-json"}
-    assert len(rewritten - buckets) == 1  # one bucket of them: the new entry's
+    assert {name.split(".")[0] for name in rewritten - buckets} == {"pieces-json", "layouts"}
+    assert 1 <= len(rewritten - buckets - {"layouts.pickle"}) <= 2  # the buckets of the new entry and the old
     assert snapshot(project / "site") == clean_build(project)
 
 
@@ -319,7 +320,7 @@ def stored_pieces(project: Path, kind: str) -> int:
 
 
 def test_stored_pieces_of_one_kind_do_not_pile_up(tmp_path: Path) -> None:
-    """Body edits read only events.json's entries; their stale entries are still dropped once they double."""
+    """Body edits splice events.json (generator.joined): the entry each replaces is dropped from the store at once."""
     project = Path(load_synth().generate(tmp_path / "small", 8))
     build_project(project, use_cache=True)
     event = sorted((project / "content/events").glob("*.yaml"))[3]
@@ -328,21 +329,13 @@ def test_stored_pieces_of_one_kind_do_not_pile_up(tmp_path: Path) -> None:
         event.write_text(event.read_text().replace("body: ", f"body: Edit {number}. ", 1))
         build_project(project, use_cache=True)
         counts.append(stored_pieces(project, "json"))
-    assert counts[0] == 9  # the stale entry stays for now...
-    assert max(counts) <= 2 * 8 + 1  # ...but the shard is pruned once it holds twice what is needed
+    assert counts == [8] * 20
     assert snapshot(project / "site") == clean_build(project)
 
 
-def test_pieces_kept_from_exports_written_beside_do_not_pile_up(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """Title edits rewrite every export from forked processes (generator.parallel.write_exports_beside).
-
-    The parent reads only the buckets the new entries go into, and those the children found holding
-    entries no event needs, and drops those entries at once.
-    """
-    from generator import build
-
-    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
+def test_pieces_made_for_spliced_exports_do_not_pile_up(tmp_path: Path) -> None:
+    """Title edits splice every joined export (generator.joined); the entries made are kept in their
+    buckets, and the buckets of the entries they replace are read and pruned at once."""
     project = Path(load_synth().generate(tmp_path / "small", 8))
     build_project(project, use_cache=True)
     event = sorted((project / "content/events").glob("*.yaml"))[3]
@@ -468,32 +461,30 @@ def test_month_pages_rebuilt_in_place_match_a_clean_build(crowded: Path, change:
     assert snapshot(crowded / "site") == clean_build(crowded)
 
 
-def test_exports_written_beside_the_pages_match_a_clean_build_and_keep_their_pieces(
-        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """From EXPORTS_BESIDE_EVENTS events, forked processes write the data exports while the pages render."""
-    from generator import build
+def test_spliced_exports_match_a_clean_build_and_keep_their_pieces(project: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit, the joined exports are spliced from their previous files (generator.joined)."""
     from generator.cache import load_cache
+    from generator.output import StagedOutput
 
-    calls: list[list[str]] = []
-    original = build.write_exports_beside
+    spliced: list[str] = []
+    original = StagedOutput.write_spliced
 
-    def counting(renderer: object, exports: list[tuple[str, object]], *args: object) -> None:
-        calls.append([path for path, _ in exports])
-        original(renderer, exports, *args)  # type: ignore[arg-type]
+    def counting(self: StagedOutput, path: str, *args: Any) -> None:
+        spliced.append(path)
+        original(self, path, *args)
 
-    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
-    monkeypatch.setattr(build, "write_exports_beside", counting)
+    monkeypatch.setattr(StagedOutput, "write_spliced", counting)
     build_project(project, use_cache=True)
+    assert spliced == []
+    joined = {"events.ics", "events.json", "timelinejs.json", "timelinejs.csv", "events.geojson", "search-text.json"}
     for change in (edit_date, edit_body, edit_title, delete_event, edit_another_date):
-        calls.clear()
+        spliced.clear()
         change(project)
         build_project(project, use_cache=True)
         assert snapshot(project / "site") == clean_build(project), change.__name__
-        if change is edit_body:  # events.json alone: written by the parent
-            assert calls == []
-        else:
-            assert calls and "events.json" in calls[0] and "sitemap.xml" not in calls[0], change.__name__
-    cache = load_cache(project)  # the pieces the forked processes made were kept
+        assert set(spliced) == ({"events.json"} if change is edit_body else joined), change.__name__
+    cache = load_cache(project)  # the entries made for the splices were kept
     assert cache.shards is not None and cache.plan is not None
     cache.shards.load_all_pieces()
     moved = some_event(project, 70).stem
@@ -503,12 +494,23 @@ def test_exports_written_beside_the_pages_match_a_clean_build_and_keep_their_pie
         <= cache.fragments.keys()
 
 
-def test_a_template_error_while_exports_are_written_beside_leaves_the_site(project: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import build
+def test_an_export_edited_by_hand_is_not_spliced_from(project: Path) -> None:
+    """A file changed since it was written (here, in place and to the same size) is joined anew from the pieces."""
+    build_project(project, use_cache=True)
+    exported = project / "site/events.json"
+    data = bytearray(exported.read_bytes())
+    at = data.index(b'"title":"') + len(b'"title":"')
+    data[at:at + 3] = b"XYZ"
+    with exported.open("r+b") as handle:
+        handle.write(data)
+    edit_body(project)
+    build_project(project, use_cache=True)
+    assert snapshot(project / "site") == clean_build(project)
+
+
+def test_a_template_error_after_a_date_edit_leaves_the_site(project: Path) -> None:
     from generator.errors import TemplateError
 
-    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
     build_project(project, use_cache=True)
     before = snapshot(project / "site")
     template = project / "templates/event.html"
@@ -522,35 +524,6 @@ def test_a_template_error_while_exports_are_written_beside_leaves_the_site(proje
     template.unlink()
     build_project(project, use_cache=True)
     assert snapshot(project / "site") == clean_build(project)
-
-
-def test_a_failing_export_writer_stops_the_pages_early(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """When a forked export writer fails, the parent's thread stops rendering pages, and the error is raised."""
-    import time
-
-    from generator import build, exports, render
-
-    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
-    build_project(project, use_cache=True)
-    before = snapshot(project / "site")
-    rendered: list[str] = []
-    rendering = render.Renderer.render_page
-
-    def slowly(self: render.Renderer, page: Page) -> bytes:
-        time.sleep(0.02)
-        rendered.append(page.path)
-        return rendering(self, page)
-
-    def failing(*args: object) -> bytes:
-        raise OSError("disk full, as it were")
-
-    monkeypatch.setattr(render.Renderer, "render_page", slowly)
-    monkeypatch.setattr(exports, "_json_entry", failing)
-    edit_template(project)  # every page to render again: about 12 s at 20 ms a page
-    with pytest.raises(OSError, match="disk full"):
-        build_project(project, use_cache=True)
-    assert 0 < len(rendered) < 200  # stopped soon after the writer failed
-    assert snapshot(project / "site") == before
 
 
 def test_digests_of_replaced_event_files_do_not_pile_up(project: Path) -> None:

@@ -1,16 +1,13 @@
-"""Per-event pieces: fetched one by one or many at once, the same pieces; joined in batches, the same text."""
+"""Per-event pieces: fetched one by one or many at once, the same pieces."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from generator.config import load_config
 from generator.content import load_content
 from generator.model import Event
-from generator.pieces import BATCH, PieceStore, joined
+from generator.pieces import PieceStore
 
 
 def events_of(site: Path) -> tuple[Event, ...]:
@@ -41,14 +38,3 @@ def test_many_gives_what_get_gives_and_makes_only_what_is_missing(seed_project: 
     assert pieces.many("json", events[1:2], True, lambda event: "entry") == ["entry"]
     assert f"json:full-{events[1].id}" in stored
 
-
-@given(st.lists(st.text(max_size=3), max_size=3 * BATCH + 2), st.sampled_from(["", ",", ", "]))
-def test_joined_in_batches_is_the_whole_join(pieces: list[str], separator: str) -> None:
-    texts = list(joined(pieces, separator))
-    assert "".join(texts) == separator.join(pieces)
-    assert len(texts) == -(-len(pieces) // BATCH)
-
-
-@given(st.lists(st.binary(max_size=3), max_size=2 * BATCH + 2), st.sampled_from([b"", b","]))
-def test_joined_bytes_in_batches_is_the_whole_join(pieces: list[bytes], separator: bytes) -> None:
-    assert b"".join(joined(pieces, separator)) == separator.join(pieces)

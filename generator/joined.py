@@ -1,0 +1,175 @@
+"""Exports made of one piece per event joined in timeline order, and how to rewrite one cheaply.
+
+Six of the data exports (events.json, events.ics, timelinejs.json, timelinejs.csv, events.geojson,
+search-text.json) are a head, one entry per event (a piece: see generator.pieces) joined by a
+separator, and a tail. Writing one records where each entry lies in the file (a Layout). A later
+build that must rewrite it after a few events changed or moved copies the entries that stayed from
+the previous file, in as few runs as the new order allows (in the kernel, with copy_file_range), and
+makes only the new entries. At 10,000 events that rewrites events.json's 50 MB in about 25 ms,
+instead of reading its 10,000 stored entries back from the cache and joining them again.
+
+An entry's bytes depend only on its piece key, as every piece's do, so a spliced file is byte for
+byte the file joined from the pieces. The previous file is used only while its size, modification
+time and inode are those recorded once it was written.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.model import Event
+from generator.output import Run
+from generator.pieces import BATCH, PieceStore
+
+Identity = tuple[int, int, int]  # a file's size, modification time (ns) and inode
+
+# Splice only while at most this share of the entries are new: making more of them one by one, without
+# the stored pieces of their kind, would cost more than joining everything again.
+NEW_SHARE = 0.25
+
+
+def file_identity(path: Path) -> Identity:
+    """Size, modification time and inode of a file (zeros if it is missing): any rewrite changes them."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+@dataclass
+class Layout:
+    """Where each entry of a written export lies: its entries' digests in order, and each one's bytes."""
+
+    digests: list[str]
+    starts: array[int]
+    ends: array[int]
+    identity: Identity = (0, 0, 0)  # of the file in the output, once committed (see file_identity)
+
+
+@dataclass(frozen=True)
+class Splice:
+    """How to write a joined export from its previous file (see JoinedExport.splice)."""
+
+    runs: list[Run]  # bytes to write, or (start, end) bytes of the previous file to copy
+    layout: Layout
+    made: dict[str, Any]  # the entries made, keyed as in the piece store
+    gone: set[str]  # the digests of the previous file's entries that are not in the new one
+
+
+@dataclass
+class JoinedExport:
+    """An export made of `head`, each event's piece `kind` joined by `separator`, and `tail`.
+
+    Iterating gives its bytes a few hundred entries at a time, and then `layout` says where each lies.
+    With `skip_empty`, events whose piece is empty (no place with coordinates...) take no separator.
+    """
+
+    head: bytes
+    kind: str
+    full: bool  # the piece is made from all of the event (else from what lists show; see PieceStore)
+    events: Sequence[Event]
+    pieces: PieceStore
+    make: Callable[[Event], str | bytes]
+    separator: bytes = b","
+    tail: bytes = b""
+    skip_empty: bool = False
+    layout: Layout | None = field(default=None, init=False)
+
+    def entry(self, event: Event) -> str | bytes:
+        """The piece of one event (made once, kept in the piece store)."""
+        return self.pieces.get(self.kind, event, self.full, lambda: self.make(event))
+
+    def __iter__(self) -> Iterator[bytes]:
+        """The whole export from the stored pieces (making those missing), recording `layout`."""
+        entries = self.pieces.many(self.kind, self.events, self.full, self.make)
+        starts, ends = array("q"), array("q")
+        position, separator, skip, written = len(self.head), self.separator, self.skip_empty, False
+        yield self.head
+        for first in range(0, len(entries), BATCH):
+            batch: list[bytes] = []
+            for entry in entries[first:first + BATCH]:
+                data = entry if isinstance(entry, bytes) else entry.encode("utf-8")
+                if skip and not data:
+                    starts.append(position)
+                    ends.append(position)
+                    continue
+                if written:
+                    batch.append(separator)
+                    position += len(separator)
+                starts.append(position)
+                position += len(data)
+                ends.append(position)
+                batch.append(data)
+                written = True
+            yield b"".join(batch)
+        yield self.tail
+        self.layout = Layout(self.pieces.digests_of(self.events, self.full), starts, ends)
+
+    def splice(self, previous: Layout) -> Splice | None:
+        """How to write this export from the file `previous` describes; None if too many entries are new.
+
+        Entries that follow each other in both files are copied as one run, separators included; the
+        new ones are taken from the piece store, else made (see NEW_SHARE).
+        """
+        digests = self.pieces.digests_of(self.events, self.full)
+        where = dict(zip(previous.digests, range(len(previous.digests)), strict=True))
+        indices = [where.get(digest, -1) for digest in digests]  # in the previous file; -1: new
+        if indices.count(-1) > NEW_SHARE * len(indices):
+            return None
+        old_starts, old_ends = previous.starts, previous.ends
+        runs: list[Run] = [self.head]
+        made: dict[str, Any] = {}
+        starts, ends = array("q"), array("q")
+        position, separator, skip, written = len(self.head), self.separator, self.skip_empty, False
+        index, count = 0, len(indices)
+        while index < count:
+            first = indices[index]
+            if first < 0:  # a new entry: made, unless the piece store has it
+                key = f"{self.kind}:{digests[index]}"
+                piece = self.pieces.store.get(key)
+                piece = made[key] = piece if piece is not None else self.make(self.events[index])
+                data = piece if isinstance(piece, bytes) else piece.encode("utf-8")
+                index += 1
+                if skip and not data:  # no bytes, no separator
+                    starts.append(position)
+                    ends.append(position)
+                    continue
+                if written:
+                    runs.append(separator)
+                    position += len(separator)
+                runs.append(data)
+                starts.append(position)
+                position += len(data)
+                ends.append(position)
+                written = True
+                continue
+            block_end = index + 1  # the entries that follow each other in the previous file too
+            while block_end < count and indices[block_end] == indices[block_end - 1] + 1:
+                block_end += 1
+            last = first + block_end - index - 1
+            index = block_end
+            copy_from = first  # with skip_empty, from the block's first entry with bytes (no separator before)
+            while skip and copy_from <= last and old_starts[copy_from] == old_ends[copy_from]:
+                copy_from += 1
+            if copy_from > last:  # nothing but empty entries
+                starts.extend([position] * (last - first + 1))
+                ends.extend([position] * (last - first + 1))
+                continue
+            starts.extend([position] * (copy_from - first))
+            ends.extend([position] * (copy_from - first))
+            if written:
+                runs.append(separator)
+                position += len(separator)
+            shift = position - old_starts[copy_from]
+            starts.extend([offset + shift for offset in old_starts[copy_from:last + 1]])
+            ends.extend([offset + shift for offset in old_ends[copy_from:last + 1]])
+            runs.append((old_starts[copy_from], old_ends[last]))  # an empty entry ends where the one before does
+            position += old_ends[last] - old_starts[copy_from]
+            written = True
+        runs.append(self.tail)
+        return Splice(runs, Layout(digests, starts, ends), made, set(previous.digests).difference(digests))
