@@ -124,19 +124,20 @@ class BuildCache:
         return max(1, len(self.shards.kinds))
 
     def before_rendering(self, pages: int, parallel: bool) -> None:
-        """Read what rendering needs: compiled templates; for many `pages`, the rendered Markdown;
-        before forking workers, every kind of piece (or each worker would read them again)."""
+        """Read what rendering needs: compiled templates; for many `pages`, or if it is small, the rendered
+        Markdown; before forking workers, every kind of piece (or each worker would read them again)."""
         if self.shards is None:
             return
         self.shards.markdown_mode = self.markdown_mode
         self.shards.load_templates()
-        if parallel or pages >= MARKDOWN_SHARD_PAGES:
+        if parallel or pages >= MARKDOWN_SHARD_PAGES or self.shards.markdown_size() <= SMALL_MARKDOWN_SHARD:
             self.shards.load_markdown()
         if parallel:
             self.shards.load_all_pieces()
 
 
-MARKDOWN_SHARD_PAGES = 50  # fewer pages convert their few Markdown texts faster than reading them all
+MARKDOWN_SHARD_PAGES = 50  # fewer pages convert their few Markdown texts faster than reading them all...
+SMALL_MARKDOWN_SHARD = 1 << 20  # ...unless the shard is this small (bytes): then reading it is quicker
 
 
 def _index_state(cache: BuildCache) -> tuple[Any, ...]:

@@ -92,12 +92,7 @@ class MarkupRenderer:
 
     def __init__(self, raw_html: str = "sanitize", cache: dict[tuple[str, bool], str] | None = None) -> None:
         self.raw_html = raw_html
-        self._md = markdown.Markdown(extensions=["extra", "sane_lists", _OfflineImages()],
-                                     output_format="html")
-        if raw_html == "escape":
-            self._md.preprocessors.deregister("html_block")
-            self._md.inlinePatterns.deregister("html")
-        self._inline = _InlinePatterns(self._md)
+        self._converter: tuple[markdown.Markdown, _InlinePatterns] | None = None  # made when first needed
         tags = set(nh3.ALLOWED_TAGS)
         attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
         if raw_html == "embed":
@@ -110,6 +105,17 @@ class MarkupRenderer:
             link_rel="noopener noreferrer",
         )
         self.cache: MutableMapping[tuple[str, bool], str] = {} if cache is None else cache
+
+    def _markdown(self) -> tuple[markdown.Markdown, _InlinePatterns]:
+        """The Markdown converter, made at the first conversion: 40 ms, which a build that finds every
+        text in the cache does not spend."""
+        if self._converter is None:
+            converter = markdown.Markdown(extensions=["extra", "sane_lists", _OfflineImages()], output_format="html")
+            if self.raw_html == "escape":
+                converter.preprocessors.deregister("html_block")
+                converter.inlinePatterns.deregister("html")
+            self._converter = (converter, _InlinePatterns(converter))
+        return self._converter
 
     def _filter_attribute(self, tag: str, name: str, value: str) -> str | None:
         if tag == "img" and name == "src" and _is_external(value):
@@ -124,8 +130,9 @@ class MarkupRenderer:
         """Markdown to sanitized HTML (block level); each distinct text is converted once."""
         html = self.cache.get((text, False))
         if html is None:
-            self._inline.narrow(text)
-            html = self.cache[(text, False)] = self.sanitize(self._md.reset().convert(text))
+            converter, inline = self._markdown()
+            inline.narrow(text)
+            html = self.cache[(text, False)] = self.sanitize(converter.reset().convert(text))
         return html
 
     def render_inline(self, text: str) -> str:

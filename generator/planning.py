@@ -147,7 +147,7 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
 def _export_fingerprints(global_key: str, ids: list[str], renderer: Renderer, pages: list[Page],
                          digests: dict[str, tuple[str, str]]) -> dict[str, str]:
     """A fingerprint per export, from what each kind of export is made from (`ids`: the events in order)."""
-    texts = {"pages": ",".join(p.path for p in pages),
+    texts = {"pages": ",".join(sorted(p.path for p in pages)),  # the sitemap lists them in this order
              "full": ",".join([digests[event_id][0] for event_id in ids]),
              "listed": ",".join([digests[event_id][1] for event_id in ids])}
     inputs = {kind: hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for kind, text in texts.items()}

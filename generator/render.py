@@ -259,8 +259,8 @@ class Renderer:
         The dependency is 'listed' (what lists show of every event), 'full' (all of every event) or
         'pages' (the list of pages), so the build can reuse an export whose inputs did not change.
         """
-        def sitemap() -> bytes:
-            paths = [p.url_path for p in pages if p.path != "404.html"]
+        def sitemap() -> bytes:  # in the order of the paths, which moving an event does not change
+            paths = sorted(p.url_path for p in pages if p.path != "404.html")
             return self.render_template("sitemap.xml", "sitemap.xml", {"paths": paths})
 
         joined = self.joined_exports()

@@ -151,6 +151,13 @@ class ShardedStore:
         for kind in sorted({name[len(PIECES):].rpartition(".")[0] for name in names}):
             self.load_pieces(kind)
 
+    def markdown_size(self) -> int:
+        """The size of the stored Markdown shard in bytes (0 if there is none)."""
+        try:
+            return (self.folder / f"{MARKDOWN}.pickle").stat().st_size if self.stored else 0
+        except OSError:
+            return 0
+
     def load_markdown(self) -> None:
         """Make sure the rendered Markdown is in memory (read at most once)."""
         if MARKDOWN not in self.loaded:

@@ -93,7 +93,7 @@ MARKDOWNISH = st.text(alphabet="ab *_`\\[]()!<>&;#:/.@\n\r\t-|^{}~'", max_size=1
 def test_line_breaks_after_html_blocks_survive_the_narrowed_patterns(text: str) -> None:
     """The HTML block steps add the newline a line break needs: that pattern is always tried."""
     narrowed, every = MarkupRenderer(), MarkupRenderer()
-    every._inline.narrow = lambda text: None  # type: ignore[method-assign]
+    every._markdown()[1].narrow = lambda text: None  # type: ignore[method-assign]
     assert narrowed.render(text) == every.render(text) and "<br" in every.render(text)
 
 
@@ -103,5 +103,5 @@ def test_trying_only_the_inline_patterns_that_can_match_changes_nothing(text: st
     """MarkupRenderer skips the inline patterns whose characters a text lacks; the HTML must not change."""
     for raw_html in ("sanitize", "escape"):
         narrowed, every = MarkupRenderer(raw_html), MarkupRenderer(raw_html)
-        every._inline.narrow = lambda text: None  # type: ignore[method-assign]  # every pattern, always
+        every._markdown()[1].narrow = lambda text: None  # type: ignore[method-assign]  # every pattern, always
         assert narrowed.render(text) == every.render(text), text
