@@ -15,9 +15,12 @@ written by another version counts as empty.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import operator
 import os
 import pickle
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +81,9 @@ def bucket_of(key: str) -> str:
     return char if char in BUCKETS and char else BUCKETS[ord(char or "0") % 16]
 
 
-def _summary(entries: dict[str, Any]) -> tuple[int, int]:
+def _summary(keys: Collection[str]) -> tuple[int, int]:
     """Enough to tell, within one process, whether a bucket's keys changed: their count and hashes."""
-    mixed = 0
-    for key in entries:
-        mixed ^= hash(key)
-    return len(entries), mixed
+    return len(keys), functools.reduce(operator.xor, map(hash, keys), 0)
 
 
 def _identities(layouts: dict[str, Any]) -> dict[str, Any]:
@@ -216,17 +216,23 @@ class ShardedStore:
         kind are dropped from memory once written, so writing never needs much more than the build did.
         """
         complete = not self.stored  # nothing stored yet: what is in memory is all there is
-        by_kind: dict[str, list[str]] = {}
+        by_kind: dict[str, dict[str, list[str]]] = {}  # kind -> bucket -> keys, in one pass over the keys
         for key in self.pieces:
-            by_kind.setdefault(key.partition(":")[0], []).append(key)
+            kind, _, digest = key.partition(":")
+            bucket = digest[32:33]  # as bucket_of, inline: a build may hold 100,000 keys
+            if not bucket or bucket not in BUCKETS:
+                bucket = BUCKETS[ord(bucket or "0") % 16]
+            by_kind.setdefault(kind, {}).setdefault(bucket, []).append(key)
         held = {kind for kind, _ in self.held}  # read whole, or some buckets of it (add_pieces)
         for kind in sorted(by_kind.keys() | held):
             # a kind never read is saved only if none of it is stored: then what is in memory is all of it
+            buckets = by_kind.get(kind, {})
             if kind in held or complete or not any(self.folder.glob(f"{PIECES}{kind}.*.pickle")):
-                self._save_kind(kind, by_kind.get(kind, []))
+                self._save_kind(kind, buckets)
             if release:
-                for key in by_kind.get(kind, []):
-                    del self.pieces[key]
+                for keys in buckets.values():
+                    for key in keys:
+                        del self.pieces[key]
         for path in self.folder.glob(f"{PIECES}*.pickle") if self.stored else []:
             if "." not in path.name.removesuffix(".pickle"):  # a whole kind in one file, as earlier versions kept it
                 with contextlib.suppress(OSError):
@@ -241,16 +247,14 @@ class ShardedStore:
             self._write(LAYOUTS, self.layouts, shared=True)  # the layouts share their digests
             self.loaded[LAYOUTS] = _identities(self.layouts)
 
-    def _save_kind(self, kind: str, keys: list[str]) -> None:
-        """Write the buckets of one kind of piece whose keys differ from what is stored."""
-        buckets: dict[str, dict[str, Any]] = {}
-        for key in keys:
-            buckets.setdefault(bucket_of(key), {})[key] = self.pieces[key]
+    def _save_kind(self, kind: str, buckets: dict[str, list[str]]) -> None:
+        """Write the buckets of one kind of piece (their keys, by bucket) whose keys differ from what is stored."""
         for bucket in sorted(buckets.keys() | {b for k, b in self.held if k == kind}):
-            entries = buckets.get(bucket, {})
-            summary = _summary(entries)
+            keys = buckets.get(bucket, [])
+            summary = _summary(keys)
             if self.held.get((kind, bucket)) != summary:
-                self._write(f"{PIECES}{kind}.{bucket}", entries)
+                pieces = self.pieces
+                self._write(f"{PIECES}{kind}.{bucket}", {key: pieces[key] for key in keys})
                 self.held[(kind, bucket)] = summary
 
     def _write(self, shard: str, entries: dict[Any, Any], shared: bool = False) -> None:
