@@ -16,7 +16,7 @@ from typing import Any
 from generator.forking import Send, run_forked
 from generator.forking import worker_count as _worker_count
 from generator.model import Event
-from generator.output import StagedOutput
+from generator.output import Content, StagedOutput
 from generator.pages import Page
 from generator.render import Renderer
 
@@ -142,3 +142,23 @@ def render_in_parallel(renderer: Renderer, pages: list[Page], staged: StagedOutp
     if rest:
         _render_pages(renderer, rest, staged, _worker_count(workers, len(rest), MIN_PAGES_PER_WORKER // 4), tally)
 
+
+def write_beside(path: str, make: Callable[[], Content], staged: StagedOutput, meanwhile: Callable[[], None]) -> None:
+    """Write one file into `staged` from a forked process while the parent runs `meanwhile` (in a thread).
+
+    For a file made anew from every event when little else changed (search.json after a date edit).
+    What the process makes on the way (pieces) is not sent back: the next build that needs it makes it.
+    """
+    staging = staged.staging
+    assert staging is not None
+    written: list[tuple[int, int]] = []
+
+    def work(share: str, send: Send) -> None:
+        into = StagedOutput.into(staging)
+        into.write(share, make())
+        send((into.files, into.bytes))
+
+    run_forked(work, [path], written.append, meanwhile)
+    for files, size in written:  # counted once `meanwhile` has stopped writing too
+        staged.files += files
+        staged.bytes += size

@@ -495,6 +495,50 @@ def test_spliced_exports_match_a_clean_build_and_keep_their_pieces(project: Path
         <= cache.fragments.keys()
 
 
+def test_search_index_written_beside_the_pages_matches_a_clean_build(project: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """From SEARCH_BESIDE_EVENTS events, a forked process writes search.json while the parent renders the pages."""
+    from generator import build
+
+    calls: list[str] = []
+    original = build.write_beside
+
+    def counting(path: str, *args: Any) -> None:
+        calls.append(path)
+        original(path, *args)
+
+    monkeypatch.setattr(build, "SEARCH_BESIDE_EVENTS", 0)
+    monkeypatch.setattr(build, "write_beside", counting)
+    build_project(project, use_cache=True)
+    for change in (edit_date, edit_title, delete_event, edit_body):
+        calls.clear()
+        change(project)
+        build_project(project, use_cache=True)
+        assert calls == ([] if change is edit_body else ["search.json"]), change.__name__
+        assert snapshot(project / "site") == clean_build(project), change.__name__
+
+
+def test_a_failing_search_index_beside_the_pages_leaves_the_site(project: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import build, render
+
+    monkeypatch.setattr(build, "SEARCH_BESIDE_EVENTS", 0)
+    build_project(project, use_cache=True)
+    before = snapshot(project / "site")
+
+    def failing(*args: object) -> bytes:
+        raise OSError("disk full, as it were")
+
+    monkeypatch.setattr(render, "render_search_index", failing)
+    edit_date(project)
+    with pytest.raises(OSError, match="disk full"):
+        build_project(project, use_cache=True)
+    assert snapshot(project / "site") == before
+    monkeypatch.undo()
+    build_project(project, use_cache=True)
+    assert snapshot(project / "site") == clean_build(project)
+
+
 def test_an_export_edited_by_hand_is_not_spliced_from(project: Path) -> None:
     """A file changed since it was written (here, in place and to the same size) is joined anew from the pieces."""
     build_project(project, use_cache=True)
