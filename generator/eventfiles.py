@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.config import SiteConfig
 
@@ -23,9 +23,8 @@ RACY_NS = 2_000_000_000  # files younger than this when read are hashed again ne
 Stamp = tuple[int, int, int, int, str]  # (mtime in ns, size, inode, ctime in ns, content key)
 
 
-@dataclass(frozen=True)
-class EventFile:
-    """One event file found on disk."""
+class EventFile(NamedTuple):
+    """One event file found on disk (a named tuple: made for every file on every build, faster than a dataclass)."""
 
     path: str  # absolute
     display: str  # relative to the project, with forward slashes, as shown in messages
