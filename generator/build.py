@@ -166,9 +166,9 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             for path in sorted(reuse):
                 staged.link(path, output / path)
         layouts: dict[str, Layout] = {}
-        wanted = [(path, make) for path, _, make in exports if path not in reuse and path not in late]
-        beside = [(path, make) for path, make in wanted if path == SEARCH_INDEX and processes == 1 and can_fork()
-                  and len(timeline.events) >= SEARCH_BESIDE_EVENTS]
+        to_write = {path: make for path, _, make in exports if path not in reuse and path not in late}
+        search_beside = SEARCH_INDEX in to_write and processes == 1 and can_fork() \
+            and len(timeline.events) >= SEARCH_BESIDE_EVENTS
 
         def pages_and_exports() -> None:
             if processes > 1:
@@ -178,12 +178,12 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                     staged.write(page.path, renderer.render_page(page))
                     if progress is not None:
                         progress(number, len(fresh))
-            for path, make in wanted:
-                if (path, make) not in beside:
+            for path, make in to_write.items():
+                if not (search_beside and path == SEARCH_INDEX):
                     _write_export(staged, path, make(), cache, layouts)
 
-        if beside:
-            write_beside(*beside[0], staged, pages_and_exports)
+        if search_beside:
+            write_beside(SEARCH_INDEX, to_write[SEARCH_INDEX], staged, pages_and_exports)
         else:
             pages_and_exports()
         for path, source in static.items():

@@ -196,7 +196,7 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     field, each with a value per event in timeline order: "id", "p" (index into `pages`), "t" (title),
     "d" (date label, from `label`), "s"/"e" (earliest and latest ISO day), "st" (index into `statuses`),
     "a"/"pl"/"g"/"o" (lists of actor, place, tag and outlet positions in `facets`). `text` names the
-    file with the other words to search (search_text_chunks), with a digest of its content so that a
+    file with the other words to search (search_text_export), with a digest of its content so that a
     browser never pairs this index with the text of another build.
     """
     events = timeline.events

@@ -255,7 +255,7 @@ class Renderer:
     def exports(self, pages: list[Page]) -> list[tuple[str, str, Callable[[], Content]]]:
         """The files besides pages, each as (path, what it depends on, how to make it).
 
-        Big exports come as pieces of text, written one by one (see StagedOutput.write).
+        The big ones are joined exports (generator.joined): one piece per event, streamed or spliced.
         The dependency is 'listed' (what lists show of every event), 'full' (all of every event) or
         'pages' (the list of pages), so the build can reuse an export whose inputs did not change.
         """
