@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 import stat
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -17,13 +18,21 @@ from generator.config import SiteConfig, load_config
 from generator.content import load_content
 from generator.eventfiles import event_files, event_folders, refresh_event_files
 from generator.forking import can_fork
-from generator.joined import JoinedExport, Layout, file_identity
+from generator.joined import JoinedExport, Layout
 from generator.model import Timeline
-from generator.output import MARKER, Content, PatchedOutput, StagedOutput, check_output_folder, folder_identity
+from generator.output import (
+    MARKER,
+    Content,
+    PatchedOutput,
+    StagedOutput,
+    check_output_folder,
+    file_identity,
+    folder_identity,
+)
 from generator.paging import Page
 from generator.parallel import Progress, render_in_parallel, worker_count, write_beside
 from generator.patching import loaded_edits, patch_timeline
-from generator.pieces import drop_stale_pieces, wanted_digests
+from generator.pieces import drop_stale_markdown, drop_stale_pieces, wanted_digests
 from generator.planmemo import Edited
 from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
@@ -169,21 +178,24 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         to_write = {path: make for path, _, make in exports if path not in reuse and path not in late}
         search_beside = SEARCH_INDEX in to_write and processes == 1 and can_fork() \
             and len(timeline.events) >= SEARCH_BESIDE_EVENTS
+        stopping = threading.Event()  # set if search.json, written beside, fails, or on Ctrl-C
 
         def pages_and_exports() -> None:
             if processes > 1:
                 render_in_parallel(renderer, fresh, staged, processes, progress)
             else:
                 for number, page in enumerate(fresh, start=1):
+                    if stopping.is_set():
+                        return  # the build fails: the rest is not needed
                     staged.write(page.path, renderer.render_page(page))
                     if progress is not None:
                         progress(number, len(fresh))
             for path, make in to_write.items():
-                if not (search_beside and path == SEARCH_INDEX):
+                if not (search_beside and path == SEARCH_INDEX) and not stopping.is_set():
                     _write_export(staged, path, make(), cache, layouts)
 
         if search_beside:
-            write_beside(SEARCH_INDEX, to_write[SEARCH_INDEX], staged, pages_and_exports)
+            write_beside(SEARCH_INDEX, to_write[SEARCH_INDEX], staged, pages_and_exports, stopping)
         else:
             pages_and_exports()
         for path, source in static.items():
@@ -221,6 +233,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     if cache is not None:
         cache.output_id = folder_identity(output)  # after everything, the late exports included
         drop_stale_pieces(cache.fragments, renderer.pieces.digests, cache.piece_kinds())  # and those read since
+        drop_stale_markdown(cache.markdown, timeline)
     logger.info("rendered %d of %d pages with %d process(es)", len(early) + len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(early) + len(fresh), files_written, bytes_written,
                        time.perf_counter() - started)
@@ -231,19 +244,26 @@ def _write_export(staged: StagedOutput, path: str, content: Content, cache: Buil
     """Write one export; a joined one (generator.joined) is spliced from its previous file if that is as written.
 
     The layout of each joined export written goes into `layouts`; the entries made for a splice, into the cache.
+    Should the splice fail (the previous file shorter than its layout says...), the export is joined anew.
     """
     if not isinstance(content, JoinedExport):
         staged.write(path, content)
         return
     known = cache.load_layouts().get(path) if cache is not None else None
     previous = staged.output / path
-    splice = content.splice(known) if known is not None and known.identity == file_identity(previous) else None
+    splice = content.splice(known) if known is not None and known.identity is not None \
+        and known.identity == file_identity(previous) else None
+    if splice is not None:
+        try:
+            staged.write_spliced(path, splice.runs, previous)
+        except OSError as exc:
+            logger.info("joining %s anew: %s", path, exc)
+            splice = None
     if splice is None:
         staged.write(path, content)
         assert content.layout is not None
         layouts[path] = content.layout
         return
-    staged.write_spliced(path, splice.runs, previous)
     layouts[path] = splice.layout
     if splice.made and cache is not None:  # kept, and the entries they replace dropped from the store
         cache.add_pieces(splice.made, wanted_digests(content.pieces.digests),

@@ -114,8 +114,11 @@ class BuildCache:
         """Keep pieces made without reading the stored ones of their kind (see ShardedStore.add_pieces)."""
         if self.shards is not None:
             self.shards.add_pieces(entries, wanted, replaced)
-        else:
-            self.fragments.update(entries)
+            return
+        self.fragments.update(entries)
+        for key in replaced:  # serve's cache, in memory only
+            if key.partition(":")[2] not in wanted:
+                self.fragments.pop(key, None)
 
     def piece_kinds(self) -> int:
         """How many kinds of piece may be in memory: those read from the store, or all of them."""

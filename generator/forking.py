@@ -41,13 +41,13 @@ def _worker(work: Callable[[Share, Send], None], share: Share, channel: Connecti
 
 
 def run_forked(work: Callable[[Share, Send], None], shares: Sequence[Share], heard: Callable[[Any], None],
-               meanwhile: Callable[[], None] | None = None) -> None:
+               meanwhile: Callable[[], None] | None = None, stop: threading.Event | None = None) -> None:
     """Run `work(share, send)` in one forked process per share; the parent passes each message to `heard`.
 
     `meanwhile` runs in a thread of the parent once every worker has started (so no worker is forked
-    from a process with two threads). Should anything fail, or Ctrl-C come, the workers still running
-    are stopped. Raises the exception of `meanwhile`, else the first of a worker, once every worker and
-    `meanwhile` have stopped.
+    from a process with two threads). Should anything fail, or Ctrl-C come, `stop` is set (so that
+    `meanwhile` can end early) and the workers still running are stopped. Raises the exception of
+    `meanwhile`, else the first of a worker, once every worker and `meanwhile` have stopped.
     """
     context = multiprocessing.get_context("fork")
     running: dict[Connection, multiprocessing.process.BaseProcess] = {}
@@ -80,6 +80,12 @@ def run_forked(work: Callable[[Share, Send], None], shares: Sequence[Share], hea
                     failure = failure or value
                 running.pop(receive).join()
                 receive.close()
+            if failure is not None and stop is not None:
+                stop.set()
+    except BaseException:
+        if stop is not None:
+            stop.set()
+        raise
     finally:
         try:
             for receive, leftover in running.items():  # after a failure or Ctrl-C
@@ -88,12 +94,29 @@ def run_forked(work: Callable[[Share, Send], None], shares: Sequence[Share], hea
                 leftover.join()
                 receive.close()
             if helper is not None:
-                helper.join()
+                _join(helper, stop)
         finally:
             gc.unfreeze()
     failure = helper_failure[0] if helper_failure else failure
     if failure is not None:
         raise failure
+
+
+def _join(helper: threading.Thread, stop: threading.Event | None) -> None:
+    """Wait for `helper` to end; if the wait is interrupted (Ctrl-C), tell it to stop, wait still, then re-raise.
+
+    The helper writes into a staging folder that the caller deletes once this returns.
+    """
+    interrupted: BaseException | None = None
+    while helper.is_alive():
+        try:
+            helper.join()
+        except BaseException as exc:  # a second Ctrl-C must not leave the helper running either
+            if stop is not None:
+                stop.set()
+            interrupted = interrupted or exc
+    if interrupted is not None:
+        raise interrupted
 
 
 def _catching(function: Callable[[], None], failures: list[BaseException]) -> None:

@@ -10,7 +10,7 @@ instead of reading its 10,000 stored entries back from the cache and joining the
 
 An entry's bytes depend only on its piece key, as every piece's do, so a spliced file is byte for
 byte the file joined from the pieces. The previous file is used only while its size, modification
-time and inode are those recorded once it was written.
+time, change time and inode are those recorded once it was written (see output.file_identity).
 """
 
 from __future__ import annotations
@@ -18,27 +18,15 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from generator.model import Event
-from generator.output import Run
+from generator.output import Identity, Run
 from generator.pieces import BATCH, PieceStore
-
-Identity = tuple[int, int, int]  # a file's size, modification time (ns) and inode
 
 # Splice only while at most this share of the entries are new: making more of them one by one, without
 # the stored pieces of their kind, would cost more than joining everything again.
 NEW_SHARE = 0.25
-
-
-def file_identity(path: Path) -> Identity:
-    """Size, modification time and inode of a file (zeros if it is missing): any rewrite changes them."""
-    try:
-        status = path.stat()
-    except OSError:
-        return (0, 0, 0)
-    return (status.st_size, status.st_mtime_ns, status.st_ino)
 
 
 @dataclass
@@ -48,7 +36,7 @@ class Layout:
     digests: list[str]
     starts: array[int]
     ends: array[int]
-    identity: Identity = (0, 0, 0)  # of the file in the output, once committed (see file_identity)
+    identity: Identity | None = None  # of the file in the output, once committed (see output.file_identity)
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ def _remove_empty_folders(gone: Path, output: Path) -> None:
 
 Content = bytes | Iterable[str] | Iterable[bytes]  # a file's content: bytes, or pieces streamed to disk
 Run = tuple[int, int] | bytes  # part of a file: bytes (start, end) of another file, or bytes to write
+Identity = tuple[int, int, int, int, int]  # a file's size, modification and change times (ns), inode, device
 
 
 def _write_all(descriptor: int, data: bytes) -> int:
@@ -106,6 +107,19 @@ def _write_all(descriptor: int, data: bytes) -> int:
     while done < len(data):
         done += os.write(descriptor, view[done:])
     return done
+
+
+def file_identity(path: Path) -> Identity | None:
+    """What tells a file from any other or from itself rewritten (None if it is missing).
+
+    Writing in place changes the change time even when the size stays and the modification time is
+    set back (touch -r, cp -p, rsync --inplace -t).
+    """
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
 
 
 def folder_identity(folder: Path) -> tuple[int, int, int]:
@@ -190,7 +204,10 @@ class StagedOutput:
                     try:
                         copied = os.copy_file_range(into, out, end - start, start)
                     except (AttributeError, OSError):  # not Linux, or not between these files
-                        copied = _write_all(out, os.pread(into, min(end - start, 1 << 22), start))
+                        copied = 0
+                    if copied <= 0:  # read and write instead
+                        old.seek(start)
+                        copied = _write_all(out, old.read(min(end - start, 1 << 22)))
                     if copied <= 0:
                         raise OSError(f"{source} ends before byte {end}")
                     start += copied

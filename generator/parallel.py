@@ -9,6 +9,7 @@ build renders it, so output is byte-identical.
 
 from __future__ import annotations
 
+import threading
 from collections import ChainMap
 from collections.abc import Callable
 from typing import Any
@@ -143,11 +144,14 @@ def render_in_parallel(renderer: Renderer, pages: list[Page], staged: StagedOutp
         _render_pages(renderer, rest, staged, _worker_count(workers, len(rest), MIN_PAGES_PER_WORKER // 4), tally)
 
 
-def write_beside(path: str, make: Callable[[], Content], staged: StagedOutput, meanwhile: Callable[[], None]) -> None:
+def write_beside(path: str, make: Callable[[], Content], staged: StagedOutput, meanwhile: Callable[[], None],
+                 stop: threading.Event) -> None:
     """Write one file into `staged` from a forked process while the parent runs `meanwhile` (in a thread).
 
     For a file made anew from every event when little else changed (search.json after a date edit).
     What the process makes on the way (pieces) is not sent back: the next build that needs it makes it.
+    Should either fail, or Ctrl-C come, `stop` is set (`meanwhile` should then end soon) and the error
+    is raised once both have stopped (see run_forked).
     """
     staging = staged.staging
     assert staging is not None
@@ -158,7 +162,7 @@ def write_beside(path: str, make: Callable[[], Content], staged: StagedOutput, m
         into.write(share, make())
         send((into.files, into.bytes))
 
-    run_forked(work, [path], written.append, meanwhile)
+    run_forked(work, [path], written.append, meanwhile, stop)
     for files, size in written:  # counted once `meanwhile` has stopped writing too
         staged.files += files
         staged.bytes += size

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any, TypeVar
 
-from generator.model import Event
+from generator.model import Event, Timeline
 
 T = TypeVar("T")
 
@@ -90,6 +90,22 @@ KINDS_PER_EVENT = 12  # more than the kinds of piece an event has (card, row, on
 def wanted_digests(digests: dict[str, DigestPair]) -> set[str]:
     """Every digest a piece may be stored under now (after its 'kind:'); the others are stale."""
     return {digest for pair in digests.values() for digest in pair}
+
+
+def drop_stale_markdown(markdown: dict[tuple[str, bool], str], timeline: Timeline) -> None:
+    """Remove from `markdown` (in place) the texts no event has any more, once it holds twice as many as needed.
+
+    The HTML of other texts (a registry's descriptions...) goes too: it is made again when next needed.
+    """
+    if len(markdown) <= 2 * MARKDOWN_PER_EVENT * len(timeline.events) + MARKDOWN_SLACK:
+        return
+    texts = {text for event in timeline.events for text in (event.summary, event.body)}
+    for key in [key for key in markdown if key[0] not in texts]:
+        del markdown[key]
+
+
+MARKDOWN_PER_EVENT = 3  # a summary, inline and as a block, and a body
+MARKDOWN_SLACK = 100  # texts besides the events' that the cache keeps without counting
 
 
 def drop_stale_pieces(store: dict[str, Any], digests: dict[str, DigestPair], kinds: int = KINDS_PER_EVENT) -> None:

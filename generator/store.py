@@ -20,7 +20,7 @@ import logging
 import operator
 import os
 import pickle
-from collections.abc import Collection
+from collections.abc import Collection, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def bucket_of(key: str) -> str:
     return char if char in BUCKETS and char else BUCKETS[ord(char or "0") % 16]
 
 
-def _summary(keys: Collection[str]) -> tuple[int, int]:
+def _summary(keys: Collection[Hashable]) -> tuple[int, int]:
     """Enough to tell, within one process, whether a bucket's keys changed: their count and hashes."""
     return len(keys), functools.reduce(operator.xor, map(hash, keys), 0)
 
@@ -163,7 +163,7 @@ class ShardedStore:
         if MARKDOWN not in self.loaded:
             entries = self._read(MARKDOWN)
             self.markdown.update(entries)
-            self.loaded[MARKDOWN] = len(entries)
+            self.loaded[MARKDOWN] = _summary(entries)
 
     def load_templates(self) -> None:
         """Make sure the compiled templates are in memory (read at most once)."""
@@ -237,9 +237,9 @@ class ShardedStore:
             if "." not in path.name.removesuffix(".pickle"):  # a whole kind in one file, as earlier versions kept it
                 with contextlib.suppress(OSError):
                     path.unlink()
-        if (MARKDOWN in self.loaded or complete) and self.loaded.get(MARKDOWN) != len(self.markdown):
+        if (MARKDOWN in self.loaded or complete) and self.loaded.get(MARKDOWN) != _summary(self.markdown):
             self._write(MARKDOWN, self.markdown)
-            self.loaded[MARKDOWN] = len(self.markdown)
+            self.loaded[MARKDOWN] = _summary(self.markdown)
         if (TEMPLATES in self.loaded or complete) and self.loaded.get(TEMPLATES) != self.templates:
             self._write(TEMPLATES, self.templates)
             self.loaded[TEMPLATES] = dict(self.templates)

@@ -540,16 +540,113 @@ def test_a_failing_search_index_beside_the_pages_leaves_the_site(project: Path,
 
 
 def test_an_export_edited_by_hand_is_not_spliced_from(project: Path) -> None:
-    """A file changed since it was written (here, in place and to the same size) is joined anew from the pieces."""
+    """A file changed since it was written (in place, to the same size, its modification time set back)
+    is joined anew from the pieces."""
     build_project(project, use_cache=True)
     exported = project / "site/events.json"
+    status = exported.stat()
     data = bytearray(exported.read_bytes())
-    at = data.index(b'"title":"') + len(b'"title":"')
+    at = data.index(b'"title":"', data.index(b'"events":[')) + len(b'"title":"')  # the first event's title
     data[at:at + 3] = b"XYZ"
+    time.sleep(0.01)
     with exported.open("r+b") as handle:
         handle.write(data)
+    os.utime(exported, ns=(status.st_atime_ns, status.st_mtime_ns))  # as touch -r or cp -p would
+    assert exported.stat().st_size == status.st_size and exported.stat().st_ino == status.st_ino
     edit_body(project)
     build_project(project, use_cache=True)
+    assert snapshot(project / "site") == clean_build(project)
+
+
+def test_a_cache_without_shards_drops_the_pieces_a_splice_replaced() -> None:
+    """serve keeps its cache in memory: the entries a splice replaces leave at once there too."""
+    from generator.cache import BuildCache
+
+    cache = BuildCache()
+    cache.fragments.update({"json:old": b"1", "json:other": b"2", "json:kept": b"3"})
+    cache.add_pieces({"json:new": b"4"}, {"new", "other", "kept"}, {"json:old", "json:kept"})
+    assert cache.fragments == {"json:other": b"2", "json:kept": b"3", "json:new": b"4"}
+
+
+def test_an_export_deleted_by_hand_is_joined_anew(project: Path) -> None:
+    build_project(project, use_cache=True)
+    (project / "site/events.json").unlink()
+    (project / "site/events.ics").unlink()
+    edit_date(project)
+    build_project(project, use_cache=True)
+    assert snapshot(project / "site") == clean_build(project)
+
+
+def test_a_splice_that_fails_is_joined_anew(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should copying from the previous file fail (it ends early...), the export is made from its pieces."""
+    from generator.output import StagedOutput
+
+    build_project(project, use_cache=True)
+
+    def failing(*args: object) -> None:
+        raise OSError("previous.json ends before byte 12345")
+
+    monkeypatch.setattr(StagedOutput, "write_spliced", failing)
+    edit_date(project)
+    build_project(project, use_cache=True)
+    assert snapshot(project / "site") == clean_build(project)
+    monkeypatch.undo()
+    edit_another_date(project)  # the layouts recorded by the fallback are good for the next splice
+    build_project(project, use_cache=True)
+    assert snapshot(project / "site") == clean_build(project)
+
+
+def test_a_failing_search_index_beside_stops_the_pages_early(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the forked process writing search.json fails, the parent's thread stops rendering pages."""
+    from generator import build, render
+
+    monkeypatch.setattr(build, "SEARCH_BESIDE_EVENTS", 0)
+    build_project(project, use_cache=True)
+    before = snapshot(project / "site")
+    rendered: list[str] = []
+    rendering = render.Renderer.render_page
+
+    def slowly(self: render.Renderer, page: Page) -> bytes:
+        time.sleep(0.02)
+        rendered.append(page.path)
+        return rendering(self, page)
+
+    def failing(*args: object) -> bytes:
+        raise OSError("disk full, as it were")
+
+    monkeypatch.setattr(render.Renderer, "render_page", slowly)
+    monkeypatch.setattr(render, "render_search_index", failing)
+    edit_template(project)  # every page to render again: about 6 s at 20 ms a page
+    with pytest.raises(OSError, match="disk full"):
+        build_project(project, use_cache=True)
+    assert 0 < len(rendered) < 100  # stopped soon after the writer failed
+    assert snapshot(project / "site") == before
+
+
+def test_the_markdown_store_keeps_only_current_texts_once_it_grows(project: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each body edit adds a text; once the store holds more than it should, the old texts go."""
+    from generator import pieces
+    from generator.cache import load_cache
+    from generator.config import load_config
+    from generator.content import load_content
+
+    monkeypatch.setattr(pieces, "MARKDOWN_PER_EVENT", 0)  # prune at every build
+    monkeypatch.setattr(pieces, "MARKDOWN_SLACK", 4)
+    build_project(project, use_cache=True)
+    sizes = []
+    for _ in range(5):
+        edit_body(project)
+        build_project(project, use_cache=True)
+        cache = load_cache(project)
+        assert cache.shards is not None
+        cache.shards.markdown_mode = cache.markdown_mode  # as a build sets it
+        cache.shards.load_markdown()
+        assert cache.markdown
+        texts = {text for event in load_content(load_config(project)).events for text in (event.summary, event.body)}
+        assert [text[:80] for text, _ in cache.markdown if text not in texts] == []
+        sizes.append(len(cache.markdown))
+    assert max(sizes) - min(sizes) <= 2
     assert snapshot(project / "site") == clean_build(project)
 
 
