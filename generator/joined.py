@@ -75,28 +75,18 @@ class JoinedExport:
     def __iter__(self) -> Iterator[bytes]:
         """The whole export from the stored pieces (making those missing), recording `layout`."""
         entries = self.pieces.many(self.kind, self.events, self.full, self.make)
-        starts, ends = array("q"), array("q")
-        position, separator, skip, written = len(self.head), self.separator, self.skip_empty, False
+        placing = _Placing(len(self.head), len(self.separator), self.skip_empty)
         yield self.head
         for first in range(0, len(entries), BATCH):
             batch: list[bytes] = []
             for entry in entries[first:first + BATCH]:
                 data = entry if isinstance(entry, bytes) else entry.encode("utf-8")
-                if skip and not data:
-                    starts.append(position)
-                    ends.append(position)
-                    continue
-                if written:
-                    batch.append(separator)
-                    position += len(separator)
-                starts.append(position)
-                position += len(data)
-                ends.append(position)
-                batch.append(data)
-                written = True
+                after = placing.place(len(data))
+                if after is not None:
+                    batch += [self.separator, data] if after else [data]
             yield b"".join(batch)
         yield self.tail
-        self.layout = Layout(self.pieces.digests_of(self.events, self.full), starts, ends)
+        self.layout = Layout(self.pieces.digests_of(self.events, self.full), placing.starts, placing.ends)
 
     def splice(self, previous: Layout) -> Splice | None:
         """How to write this export from the file `previous` describes; None if too many entries are new.
@@ -109,11 +99,9 @@ class JoinedExport:
         indices = [where.get(digest, -1) for digest in digests]  # in the previous file; -1: new
         if indices.count(-1) > NEW_SHARE * len(indices):
             return None
-        old_starts, old_ends = previous.starts, previous.ends
         runs: list[Run] = [self.head]
         made: dict[str, Any] = {}
-        starts, ends = array("q"), array("q")
-        position, separator, skip, written = len(self.head), self.separator, self.skip_empty, False
+        placing = _Placing(len(self.head), len(self.separator), self.skip_empty)
         index, count = 0, len(indices)
         while index < count:
             first = indices[index]
@@ -122,42 +110,65 @@ class JoinedExport:
                 piece = self.pieces.store.get(key)
                 piece = made[key] = piece if piece is not None else self.make(self.events[index])
                 data = piece if isinstance(piece, bytes) else piece.encode("utf-8")
+                after = placing.place(len(data))
+                if after is not None:
+                    runs += [self.separator, data] if after else [data]
                 index += 1
-                if skip and not data:  # no bytes, no separator
-                    starts.append(position)
-                    ends.append(position)
-                    continue
-                if written:
-                    runs.append(separator)
-                    position += len(separator)
-                runs.append(data)
-                starts.append(position)
-                position += len(data)
-                ends.append(position)
-                written = True
                 continue
-            block_end = index + 1  # the entries that follow each other in the previous file too
-            while block_end < count and indices[block_end] == indices[block_end - 1] + 1:
-                block_end += 1
-            last = first + block_end - index - 1
-            index = block_end
-            copy_from = first  # with skip_empty, from the block's first entry with bytes (no separator before)
-            while skip and copy_from <= last and old_starts[copy_from] == old_ends[copy_from]:
-                copy_from += 1
-            if copy_from > last:  # nothing but empty entries
-                starts.extend([position] * (last - first + 1))
-                ends.extend([position] * (last - first + 1))
-                continue
-            starts.extend([position] * (copy_from - first))
-            ends.extend([position] * (copy_from - first))
-            if written:
-                runs.append(separator)
-                position += len(separator)
-            shift = position - old_starts[copy_from]
-            starts.extend([offset + shift for offset in old_starts[copy_from:last + 1]])
-            ends.extend([offset + shift for offset in old_ends[copy_from:last + 1]])
-            runs.append((old_starts[copy_from], old_ends[last]))  # an empty entry ends where the one before does
-            position += old_ends[last] - old_starts[copy_from]
-            written = True
+            end = index + 1  # the entries that follow each other in the previous file too
+            while end < count and indices[end] == indices[end - 1] + 1:
+                end += 1
+            copied = placing.place_block(previous, first, first + end - index - 1)
+            if copied is not None:
+                after, run = copied
+                runs += [self.separator, run] if after else [run]
+            index = end
         runs.append(self.tail)
-        return Splice(runs, Layout(digests, starts, ends), made, set(previous.digests).difference(digests))
+        return Splice(runs, Layout(digests, placing.starts, placing.ends), made,
+                      set(previous.digests).difference(digests))
+
+
+class _Placing:
+    """Where each entry of a file being written lies, as entries are added one or a block at a time."""
+
+    def __init__(self, start: int, separator: int, skip_empty: bool) -> None:
+        self.position, self.separator, self.skip_empty = start, separator, skip_empty
+        self.starts, self.ends = array("q"), array("q")
+        self.written = False  # an entry with bytes is written: the next one comes after a separator
+
+    def place(self, length: int) -> bool | None:
+        """Place an entry of `length` bytes: None if it is skipped (empty), else whether a separator goes before."""
+        if self.skip_empty and not length:
+            self.starts.append(self.position)
+            self.ends.append(self.position)
+            return None
+        after = self.written
+        self.position += self.separator if after else 0
+        self.starts.append(self.position)
+        self.position += length
+        self.ends.append(self.position)
+        self.written = True
+        return after
+
+    def place_block(self, previous: Layout, first: int, last: int) -> tuple[bool, tuple[int, int]] | None:
+        """Place the entries `first` to `last` of the `previous` file, which follow each other there too.
+
+        Gives whether a separator goes before, and the bytes of the previous file to copy (the entries
+        and the separators between them); None if they are all empty and skipped.
+        """
+        old_starts, old_ends = previous.starts, previous.ends
+        copy_from = first  # with skip_empty, from the block's first entry with bytes (no separator before it)
+        while self.skip_empty and copy_from <= last and old_starts[copy_from] == old_ends[copy_from]:
+            copy_from += 1
+        self.starts.extend([self.position] * (copy_from - first))
+        self.ends.extend([self.position] * (copy_from - first))
+        if copy_from > last:  # nothing but empty entries
+            return None
+        after = self.written
+        self.position += self.separator if after else 0
+        shift = self.position - old_starts[copy_from]
+        self.starts.extend([offset + shift for offset in old_starts[copy_from:last + 1]])
+        self.ends.extend([offset + shift for offset in old_ends[copy_from:last + 1]])
+        self.position += old_ends[last] - old_starts[copy_from]  # an empty entry ends where the one before does
+        self.written = True
+        return after, (old_starts[copy_from], old_ends[last])
