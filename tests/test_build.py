@@ -264,26 +264,16 @@ def test_the_open_page_is_written_before_the_others_and_the_site_matches_a_clean
 def test_serve_splices_its_late_exports_from_its_cache_in_memory(synthetic: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """serve writes the data exports after the pages, from a cache without shards: they are spliced too."""
-    from test_cache import clean_build, edit_date, edit_title, some_event
+    from test_cache import JOINED, clean_build, edit_date, edit_title, some_event, spied_splices
     from test_output import snapshot
 
-    from generator.output import StagedOutput
-
-    spliced: list[str] = []
-    original = StagedOutput.write_spliced
-
-    def counting(self: StagedOutput, path: str, *args: object) -> None:
-        spliced.append(path)
-        original(self, path, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(StagedOutput, "write_spliced", counting)
+    spliced = spied_splices(monkeypatch)
     preview = OpenPageFirst(synthetic)
-    joined = {"events.ics", "events.json", "timelinejs.json", "timelinejs.csv", "events.geojson", "search-text.json"}
     for change, index in ((edit_date, 50), (edit_title, 50)):
         spliced.clear()
         change(synthetic)
         preview.rebuild(some_event(synthetic, index), first=set())
-        assert set(spliced) == joined, change.__name__
+        assert set(spliced) == JOINED, change.__name__
         assert snapshot(preview.output) == clean_build(synthetic), change.__name__
 
 

@@ -37,6 +37,24 @@ def some_event(project: Path, index: int = 50) -> Path:
     return sorted((project / "content/events").glob("*.yaml"))[index]
 
 
+JOINED = {"events.ics", "events.json", "timelinejs.json", "timelinejs.csv", "events.geojson", "search-text.json"}
+
+
+def spied_splices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the exports spliced from now on (generator.joined), in order."""
+    from generator.output import StagedOutput
+
+    spliced: list[str] = []
+    original = StagedOutput.write_spliced
+
+    def counting(self: StagedOutput, path: str, *args: Any) -> None:
+        spliced.append(path)
+        original(self, path, *args)
+
+    monkeypatch.setattr(StagedOutput, "write_spliced", counting)
+    return spliced
+
+
 def edit_body(project: Path) -> None:
     event = some_event(project)
     event.write_text(event.read_text().replace("body: ", "body: Edited. ", 1))
@@ -466,25 +484,16 @@ def test_spliced_exports_match_a_clean_build_and_keep_their_pieces(project: Path
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """After an edit, the joined exports are spliced from their previous files (generator.joined)."""
     from generator.cache import load_cache
-    from generator.output import StagedOutput
 
-    spliced: list[str] = []
-    original = StagedOutput.write_spliced
-
-    def counting(self: StagedOutput, path: str, *args: Any) -> None:
-        spliced.append(path)
-        original(self, path, *args)
-
-    monkeypatch.setattr(StagedOutput, "write_spliced", counting)
+    spliced = spied_splices(monkeypatch)
     build_project(project, use_cache=True)
     assert spliced == []
-    joined = {"events.ics", "events.json", "timelinejs.json", "timelinejs.csv", "events.geojson", "search-text.json"}
     for change in (edit_date, edit_body, edit_title, delete_event, edit_another_date):
         spliced.clear()
         change(project)
         build_project(project, use_cache=True)
         assert snapshot(project / "site") == clean_build(project), change.__name__
-        assert set(spliced) == ({"events.json"} if change is edit_body else joined), change.__name__
+        assert set(spliced) == ({"events.json"} if change is edit_body else JOINED), change.__name__
     cache = load_cache(project)  # the entries made for the splices were kept
     assert cache.shards is not None and cache.plan is not None
     cache.shards.load_all_pieces()
