@@ -32,7 +32,7 @@ from generator.output import (
 from generator.paging import Page
 from generator.parallel import Progress, render_in_parallel, worker_count, write_beside
 from generator.patching import loaded_edits, patch_timeline
-from generator.pieces import drop_stale_markdown, drop_stale_pieces, wanted_digests
+from generator.pieces import drop_stale_markdown, drop_stale_pieces
 from generator.planmemo import Edited
 from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
@@ -266,7 +266,7 @@ def _write_export(staged: StagedOutput, path: str, content: Content, cache: Buil
         return
     layouts[path] = splice.layout
     if splice.made and cache is not None:  # kept, and the entries they replace dropped from the store
-        cache.add_pieces(splice.made, wanted_digests(content.pieces.digests),
+        cache.add_pieces(splice.made, content.pieces.wanted(),
                          {f"{content.kind}:{digest}" for digest in splice.gone})
 
 

@@ -27,6 +27,7 @@ class PieceStore:
         self.digests = digests or {}
         self.load = load  # reads the stored pieces of a kind into `store`, before the first miss counts
         self._in_order: dict[bool, tuple[Sequence[Event], list[str]]] = {}  # see digests_of
+        self._wanted: set[str] | None = None  # see wanted
 
     def _key(self, kind: str, event: Event, full: bool) -> str:
         pair = self.digests.get(event.id)
@@ -66,6 +67,12 @@ class PieceStore:
         found = [pair[index] if (pair := digests.get(event.id)) else event.id for event in events]
         self._in_order[full] = (events, found)
         return found
+
+    def wanted(self) -> set[str]:
+        """Every digest a piece of this store's events may be stored under (wanted_digests), made once."""
+        if self._wanted is None:
+            self._wanted = wanted_digests(self.digests)
+        return self._wanted
 
     def many(self, kind: str, events: Sequence[Event], full: bool, make: Callable[[Event], T]) -> list[T]:
         """The piece `kind` of each of `events`, in order, as `get` gives it: an export needs 10,000 at once."""

@@ -77,7 +77,12 @@ def write_pickle(path: Path, value: Any, shared: bool = True) -> bool:
 
 def bucket_of(key: str) -> str:
     """A piece's bucket: the first digit of its event's digest, after 'kind:' and the 32-digit global key."""
-    char = key.partition(":")[2][32:33]
+    return _bucket(key.partition(":")[2])
+
+
+def _bucket(digest: str) -> str:
+    """The bucket of a piece stored under `digest` (its key after 'kind:'): see bucket_of."""
+    char = digest[32:33]
     return char if char in BUCKETS and char else BUCKETS[ord(char or "0") % 16]
 
 
@@ -219,10 +224,7 @@ class ShardedStore:
         by_kind: dict[str, dict[str, list[str]]] = {}  # kind -> bucket -> keys, in one pass over the keys
         for key in self.pieces:
             kind, _, digest = key.partition(":")
-            bucket = digest[32:33]  # as bucket_of, inline: a build may hold 100,000 keys
-            if not bucket or bucket not in BUCKETS:
-                bucket = BUCKETS[ord(bucket or "0") % 16]
-            by_kind.setdefault(kind, {}).setdefault(bucket, []).append(key)
+            by_kind.setdefault(kind, {}).setdefault(_bucket(digest), []).append(key)
         held = {kind for kind, _ in self.held}  # read whole, or some buckets of it (add_pieces)
         for kind in sorted(by_kind.keys() | held):
             # a kind never read is saved only if none of it is stored: then what is in memory is all of it
