@@ -34,6 +34,7 @@ from generator.config import SiteConfig
 from generator.content import EventCache
 from generator.eventfiles import EventFile, Stamp
 from generator.joined import Layout
+from generator.lazyevent import stored
 from generator.model import REGISTRY_KINDS, Event
 from generator.paging import YearGroup
 from generator.pieces import KINDS_PER_EVENT
@@ -41,7 +42,7 @@ from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/21"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
+FORMAT = f"{__version__}/22"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
 
 
 @functools.cache
@@ -199,9 +200,14 @@ def save_cache(root: Path, cache: BuildCache, release: bool = False) -> None:
     if changed and not write_pickle(path, cache, shared=False):  # the page list and the plan: nothing shared
         return
     shards.save(release)
-    shards.save_events(cache.events, cache.content_key)
+    shards.save_events(cache.events, cache.content_key, pack=_stored_entry)
     with contextlib.suppress(OSError):
         path.with_suffix(".store").unlink()  # the single store file of earlier versions
+
+
+def _stored_entry(entry: tuple[Event, Any]) -> tuple[Event, Any]:
+    """A cached event as the events shard keeps it (generator.lazyevent), with its related references."""
+    return stored(entry[0]), entry[1]
 
 
 def event_digests(events: tuple[Event, ...], cache: BuildCache) -> dict[str, tuple[str, str]]:

@@ -175,16 +175,22 @@ def search_text_export(timeline: Timeline, pieces: PieceStore | None = None) -> 
                         lambda event: _search_text_json(event, timeline), b",", b"]}\n")
 
 
-def _search_row(event: Event, page_of: Callable[[Event], str],
-                label: Callable[[EventDate], str]) -> tuple[str, str, str, str, str]:
-    """What the search index says of one event besides its facets: page, title, label, first and last day."""
+SearchRow = tuple[str, str, str, str, str, str, tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...],
+                  tuple[str, ...]]
+
+
+def _search_row(event: Event, page_of: Callable[[Event], str], label: Callable[[EventDate], str]) -> SearchRow:
+    """What the search index says of one event: page, title, date label, first and last day, status, and
+    its actors, places, tags (slug and name) and outlets."""
     dates = event.date
-    return page_of(event), event.title, label(dates), dates.earliest.isoformat(), dates.latest.isoformat()
+    return (page_of(event), event.title, label(dates), dates.earliest.isoformat(), dates.latest.isoformat(),
+            event.status, event.actors, event.places, tuple([(tag.slug, tag.name) for tag in event.tags]),
+            event.outlets)
 
 
 def search_entry(event: Event, page_of: Callable[[Event], str], label: Callable[[EventDate], str],
-                 pieces: PieceStore) -> tuple[str, str, str, str, str]:
-    """The event's row in search.json besides its facets (made once, kept in `pieces`)."""
+                 pieces: PieceStore) -> SearchRow:
+    """The event's row in search.json (made once, kept in `pieces`)."""
     return pieces.get("search", event, False, partial(_search_row, event, page_of, label))
 
 
@@ -198,15 +204,19 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     "a"/"pl"/"g"/"o" (lists of actor, place, tag and outlet positions in `facets`). `text` names the
     file with the other words to search (search_text_export), with a digest of its content so that a
     browser never pairs this index with the text of another build.
+    It is made from each event's row (kept in `pieces`), so that the events' other fields need not be
+    read (generator.lazyevent).
     """
     events = timeline.events
+    pieces = pieces or PieceStore()
+    rows = pieces.many("search", events, False, lambda event: _search_row(event, page_of, label))
     named = {  # only what some event names, so every option finds something
-        "actors": dict.fromkeys([key for event in events for key in event.actors]),
-        "places": dict.fromkeys([key for event in events for key in event.places]),
-        "outlets": dict.fromkeys([key for event in events for key in event.outlets]),
+        "actors": dict.fromkeys([key for row in rows for key in row[6]]),
+        "places": dict.fromkeys([key for row in rows for key in row[7]]),
+        "outlets": dict.fromkeys([key for row in rows for key in row[9]]),
     }
-    spelling = {tag.slug: tag.name for event in reversed(events) for tag in reversed(event.tags)}  # the first wins
-    slugs = dict.fromkeys([tag.slug for event in events for tag in event.tags])
+    spelling = {slug: name for row in reversed(rows) for slug, name in reversed(row[8])}  # the first wins
+    slugs = dict.fromkeys([slug for row in rows for slug, _ in row[8]])
     facets: dict[str, dict[str, list[str]]] = {
         kind: {key: [key, spelling[key]] for key in slugs} if kind == "tags" else
         {key: [key, timeline.registry(kind)[key].name] for key in named[kind]}
@@ -216,19 +226,17 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     position = {kind: {key: n for n, key in enumerate(entries)} for kind, entries in facets.items()}
     statuses = {status: n for n, status in enumerate(STATUSES)}
     pages: dict[str, int] = {}
-    pieces = pieces or PieceStore()
     actors, places, tags, outlets = (position[kind] for kind in ("actors", "places", "tags", "outlets"))
-    rows = pieces.many("search", events, False, lambda event: _search_row(event, page_of, label))
     columns = {  # a column at a time, without a dictionary per event
         "id": [event.id for event in events],
         "p": [pages.setdefault(row[0], len(pages)) for row in rows],
         "t": [row[1] for row in rows], "d": [row[2] for row in rows],
         "s": [row[3] for row in rows], "e": [row[4] for row in rows],
-        "st": [statuses[event.status] for event in events],
-        "a": [[actors[k] for k in event.actors] for event in events],
-        "pl": [[places[k] for k in event.places] for event in events],
-        "g": [[tags[t.slug] for t in event.tags] for event in events],
-        "o": [[outlets[k] for k in event.outlets] for event in events],
+        "st": [statuses[row[5]] for row in rows],
+        "a": [[actors[k] for k in row[6]] for row in rows],
+        "pl": [[places[k] for k in row[7]] for row in rows],
+        "g": [[tags[slug] for slug, _ in row[8]] for row in rows],
+        "o": [[outlets[k] for k in row[9]] for row in rows],
     }
     hasher = hashlib.blake2b(digest_size=6)
     for chunk in search_text_export(timeline, pieces):

@@ -20,7 +20,7 @@ import logging
 import operator
 import os
 import pickle
-from collections.abc import Collection, Hashable
+from collections.abc import Callable, Collection, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,10 @@ def write_pickle(path: Path, value: Any, shared: bool = True) -> bool:
             temporary.unlink()
         return False
     return True
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def bucket_of(key: str) -> str:
@@ -199,8 +203,9 @@ class ShardedStore:
                 self.buckets[path.name[len(EVENTS):-len(".pickle")]] = (tag, frozenset(entries))
         return events
 
-    def save_events(self, events: dict[str, Any], content_key: str) -> None:
-        """Write the buckets of `events` whose keys (or content key) differ from what is stored."""
+    def save_events(self, events: dict[str, Any], content_key: str, pack: Callable[[Any], Any] = _same) -> None:
+        """Write the buckets of `events` whose keys (or content key) differ from what is stored, each entry
+        as `pack` makes it."""
         tag = f"{self.tag}|{content_key}"
         buckets: dict[str, dict[str, Any]] = {}
         for key, value in events.items():
@@ -210,7 +215,8 @@ class ShardedStore:
             held = (tag, frozenset(entries))
             if self.buckets.get(name) != held:
                 # with the pickler's memo: each field name is written once, and the bucket reads 25 % faster
-                write_pickle(self.folder / f"{EVENTS}{name}.pickle", {"tag": tag, "entries": entries})
+                packed = {key: pack(value) for key, value in entries.items()}
+                write_pickle(self.folder / f"{EVENTS}{name}.pickle", {"tag": tag, "entries": packed})
                 self.buckets[name] = held
                 self.stored = True
 

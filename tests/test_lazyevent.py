@@ -1,0 +1,70 @@
+"""Events as the cache stores them (generator.lazyevent): packed, then unpacked into plain Events."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+
+from generator.dates import parse_date
+from generator.lazyevent import AT_HAND, PACKED, StoredEvent, stored
+from generator.model import Derivation, Event, Source, Tag
+
+
+def _event() -> Event:
+    return Event(
+        id="kim-putin-meeting", path="content/events/kim-putin-meeting.yaml", title="Kim and Putin to meet",
+        date=parse_date("2023-09-10/2023-09-13"), status="planned", summary="A *planned* meeting.",
+        body="Details in Vladivostok.", actors=("kim-jong-un", "vladimir-putin"), places=("vladivostok",),
+        tags=(Tag("summit", "Summit"),),
+        sources=(Source("reuters", url="https://example.com/r", published=parse_date("2023-09-05"),
+                        via=("interfax",)), Source("tass", stance="confirms")),
+        derived_from=(Derivation("seeds/000.txt", 10, 20, "excerpt"),), related=("shoigu-visit",))
+
+
+def test_every_field_reads_back_as_it_was() -> None:
+    event = _event()
+    copy = pickle.loads(pickle.dumps(stored(event)))  # as the events shard writes and reads it
+    assert type(copy) is StoredEvent
+    for field in dataclasses.fields(Event):
+        assert getattr(copy, field.name) == getattr(event, field.name)
+    assert type(copy) is Event  # unpacked once, then a plain Event
+    assert copy == event and hash(copy) == hash(event) and repr(copy) == repr(event)
+    assert copy.updated == event.updated and copy.outlets == event.outlets
+
+
+@pytest.mark.parametrize("name", PACKED)
+def test_reading_any_packed_field_unpacks_them_all(name: str) -> None:
+    event = _event()
+    copy = pickle.loads(pickle.dumps(stored(event)))
+    assert getattr(copy, name) == getattr(event, name)  # even fields whose class default differs (body, tags...)
+    assert type(copy) is Event and "_packed" not in copy.__dict__
+    assert copy.__dict__.keys() >= {field.name for field in dataclasses.fields(Event)}
+
+
+def test_fields_at_hand_and_the_update_date_leave_it_packed() -> None:
+    event = _event()
+    copy = pickle.loads(pickle.dumps(stored(event)))
+    assert [getattr(copy, name) for name in AT_HAND] == [getattr(event, name) for name in AT_HAND]
+    assert copy.updated == event.updated == parse_date("2023-09-05").latest
+    assert type(copy) is StoredEvent and "_packed" in copy.__dict__
+    assert pickle.loads(pickle.dumps(copy)) == event  # a still-packed event pickles as it is
+
+
+def test_equality_hashing_and_replace_unpack_first() -> None:
+    event = _event()
+    assert stored(event) == event and event == stored(event)
+    assert {stored(event): 1}[event] == 1
+    assert stored(event) != dataclasses.replace(event, title="Another title")
+    changed = dataclasses.replace(stored(event), title="Another title")
+    assert type(changed) is Event and changed == dataclasses.replace(event, title="Another title")
+
+
+def test_a_stored_event_is_stored_as_it_is_and_defaults_survive() -> None:
+    packed = stored(_event())
+    assert stored(packed) is packed
+    plain = Event(id="e", path="content/events/e.yaml", title="T", date=parse_date("2020"), status="reported",
+                  summary="S")
+    copy = pickle.loads(pickle.dumps(stored(plain)))
+    assert copy == plain and copy.body == "" and copy.tags == ()
