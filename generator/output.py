@@ -56,7 +56,19 @@ def _safe_relative(path: str) -> PurePosixPath:
 CLEANUP_MODES = ("inline", "process", "thread")
 
 
-REPLACED = ".replaced"  # in a patch's staging folder: links to the files it replaced, freed with the folder
+REPLACED = ".replaced"  # in a patch's staging folder: the files it replaced, freed with the folder
+
+
+def _move_aside(target: Path, aside: Path) -> None:
+    """Move `target`, about to be replaced, to `aside` (a new name), if it is there.
+
+    The new file is then renamed to a free name. Renaming it over the old one would make ext4 allocate
+    and start writing its blocks at once (23 ms for the 50 MB of events.json at 10,000 events); and the
+    old file's space is freed later, with the folder `aside` is in (see _remove). The file is missing for
+    the moment between the two renames, as the whole folder is when a build swaps it (StagedOutput).
+    """
+    with contextlib.suppress(OSError):  # not there (a new file), or cannot be moved: replaced in one rename
+        target.replace(aside)
 
 
 def _remove(folder: Path, mode: str) -> None:
@@ -316,16 +328,14 @@ class PatchedOutput(StagedOutput):
                 gone.unlink()
             _remove_empty_folders(gone, self.output)  # as a clean build has none
         replaced = self.staging / REPLACED
+        replaced.mkdir(exist_ok=True)
         for number, staged in enumerate(sorted(self.staging.rglob("*"))):
             if staged.is_file():
                 target = self.output / staged.relative_to(self.staging)
                 if _same_small_file(staged, target):
                     continue  # the marker and static files of a no-change build: leave the folder untouched
                 target.parent.mkdir(parents=True, exist_ok=True)
-                if self.cleanup != "inline":  # keep the old file alive, to free its space later (see _remove)
-                    with contextlib.suppress(OSError):  # new, or no hard links here: replace it at once
-                        replaced.mkdir(exist_ok=True)
-                        os.link(target, replaced / str(number))
+                _move_aside(target, replaced / str(number))
                 staged.replace(target)
         _remove(self.staging, self.cleanup)  # with the replaced files: 50 MB of events.json take 30 ms to free
         self.staging = None
