@@ -154,7 +154,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     processes = worker_count(workers, len(fresh))
     if cache is not None and len(reuse) < len(fingerprints):  # something will be rendered
         cache.before_rendering(len(fresh), parallel=processes > 1)
-        drop_stale_pieces(cache.fragments, renderer.pieces.digests, cache.piece_kinds())  # of the kinds read so far
+        drop_stale_pieces(cache.fragments, renderer.pieces, cache.piece_kinds())  # of the kinds read so far
     writer = PatchedOutput(output, cleanup) if patch else StagedOutput(output, cleanup)
     static = renderer.static_files()
     exports = renderer.exports(pages)
@@ -232,7 +232,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         files_written, bytes_written = files_written + staged.files, bytes_written + staged.bytes
     if cache is not None:
         cache.output_id = folder_identity(output)  # after everything, the late exports included
-        drop_stale_pieces(cache.fragments, renderer.pieces.digests, cache.piece_kinds())  # and those read since
+        drop_stale_pieces(cache.fragments, renderer.pieces, cache.piece_kinds())  # and those read since
         drop_stale_markdown(cache.markdown, timeline)
     logger.info("rendered %d of %d pages with %d process(es)", len(early) + len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(early) + len(fresh), files_written, bytes_written,

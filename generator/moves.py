@@ -23,7 +23,6 @@ from generator.paging import Page
 from generator.planmemo import (
     Edited,
     PlanMemo,
-    piece_keys,
     placed,
     shape_item,
     swap_events,
@@ -163,8 +162,6 @@ def plan_moves(memo: PlanMemo, timeline: Timeline, edited: Edited, order: dict[s
         made = make_skeletons([page for page in pages if page.path in fresh], found, memo.skeletons)
         skeletons = {page.path: made.get(page.path) or (memo.skeletons or {})[page.path] for page in pages}
     shape = timeline_shape(timeline) if memo.shape is not None else None
-    keys = dict(memo.keys)
-    keys.update({event_id: piece_keys(global_key, digests[event_id]) for event_id in changed})
-    new = PlanMemo(memo.global_key, shape, order, digests, keys, None if stored else pages, users, dict(found),
+    new = PlanMemo(memo.global_key, shape, order, digests, None if stored else pages, users, dict(found),
                    places, skeletons)
     return pages, found, new

@@ -15,23 +15,28 @@ from generator.model import Event, Timeline
 
 T = TypeVar("T")
 
-DigestPair = tuple[str, str]  # (digest of the whole event, digest of what lists show), global key included
+DigestPair = tuple[str, str]  # (digest of the whole event, digest of what lists show)
 
 
 class PieceStore:
-    """Pieces by kind and event digest; without digests, by kind and event id (one build only)."""
+    """Pieces by kind and event digest; without digests, by kind and event id (one build only).
+
+    A piece's key is 'kind:', then `prefix` (the global key: configuration, templates, registries,
+    code), then the event's digest.
+    """
 
     def __init__(self, store: dict[str, Any] | None = None, digests: dict[str, DigestPair] | None = None,
-                 load: Callable[[str], None] | None = None) -> None:
+                 load: Callable[[str], None] | None = None, prefix: str = "") -> None:
         self.store: MutableMapping[str, Any] = store if store is not None else {}
         self.digests = digests or {}
+        self.prefix = prefix
         self.load = load  # reads the stored pieces of a kind into `store`, before the first miss counts
         self._in_order: dict[bool, tuple[Sequence[Event], list[str]]] = {}  # see digests_of
         self._wanted: set[str] | None = None  # see wanted
 
     def _key(self, kind: str, event: Event, full: bool) -> str:
         pair = self.digests.get(event.id)
-        return f"{kind}:{(pair[0] if full else pair[1]) if pair else event.id}"
+        return f"{kind}:{self.prefix}{pair[0] if full else pair[1]}" if pair else f"{kind}:{event.id}"
 
     def has(self, kind: str, event: Event, full: bool) -> bool:
         """Whether the piece `kind` of `event` is already made (see get)."""
@@ -63,15 +68,15 @@ class PieceStore:
         known = self._in_order.get(full)
         if known is not None and known[0] is events:
             return known[1]
-        index, digests = (0 if full else 1), self.digests
-        found = [pair[index] if (pair := digests.get(event.id)) else event.id for event in events]
+        index, digests, prefix = (0 if full else 1), self.digests, self.prefix
+        found = [prefix + pair[index] if (pair := digests.get(event.id)) else event.id for event in events]
         self._in_order[full] = (events, found)
         return found
 
     def wanted(self) -> set[str]:
         """Every digest a piece of this store's events may be stored under (wanted_digests), made once."""
         if self._wanted is None:
-            self._wanted = wanted_digests(self.digests)
+            self._wanted = wanted_digests(self.digests, self.prefix)
         return self._wanted
 
     def many(self, kind: str, events: Sequence[Event], full: bool, make: Callable[[Event], T]) -> list[T]:
@@ -94,9 +99,9 @@ BATCH = 500  # pieces joined into one text to write: few writes, and never the w
 KINDS_PER_EVENT = 12  # more than the kinds of piece an event has (card, row, one per export...)
 
 
-def wanted_digests(digests: dict[str, DigestPair]) -> set[str]:
-    """Every digest a piece may be stored under now (after its 'kind:'); the others are stale."""
-    return {digest for pair in digests.values() for digest in pair}
+def wanted_digests(digests: dict[str, DigestPair], prefix: str = "") -> set[str]:
+    """Every digest a piece may be stored under now (after its 'kind:'), `prefix` included; the others are stale."""
+    return {prefix + digest for pair in digests.values() for digest in pair}
 
 
 def drop_stale_markdown(markdown: dict[tuple[str, bool], str], timeline: Timeline) -> None:
@@ -115,14 +120,14 @@ MARKDOWN_PER_EVENT = 3  # a summary, inline and as a block, and a body
 MARKDOWN_SLACK = 100  # texts besides the events' that the cache keeps without counting
 
 
-def drop_stale_pieces(store: dict[str, Any], digests: dict[str, DigestPair], kinds: int = KINDS_PER_EVENT) -> None:
+def drop_stale_pieces(store: dict[str, Any], pieces: PieceStore, kinds: int = KINDS_PER_EVENT) -> None:
     """Remove from `store` (in place) the pieces of events that no longer exist or have changed.
 
     Only once the store holds about twice what the current events need of the `kinds` of piece it
     holds: looking at every key after each one-event edit would cost more than the space saved.
     """
-    if len(store) <= 2 * kinds * len(digests):
+    if len(store) <= 2 * kinds * len(pieces.digests):
         return
-    wanted = wanted_digests(digests)
+    wanted = pieces.wanted()
     for key in [key for key in store if key.partition(":")[2] not in wanted]:
         del store[key]

@@ -27,7 +27,6 @@ class PlanMemo:
     shape: Shape | None  # None in a stored plan (see BuildCache): only `edited` events are compared then
     order: dict[str, int]  # event id -> position in the timeline
     digests: dict[str, tuple[str, str]]  # event id -> digests with its timeline page (see generator.planning)
-    keys: dict[str, tuple[str, str]]  # event id -> the keys of its pieces (generator.pieces)
     pages: list[Page] | None  # None in a stored plan: see `skeletons`
     users: dict[str, list[str]]  # event id -> paths of the pages whose context shows it (in no set order)
     fingerprints: dict[str, str]  # page path -> fingerprint
@@ -78,7 +77,4 @@ def unplaced(pair: tuple[str, str]) -> tuple[str, str]:
     return pair[0].partition("@")[0], pair[1].partition("@")[0]
 
 
-def piece_keys(global_key: str, pair: tuple[str, str]) -> tuple[str, str]:
-    """The keys of an event's pieces (generator.pieces): its placed digests under the global key."""
-    return global_key + pair[0], global_key + pair[1]
 

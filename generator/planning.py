@@ -19,7 +19,7 @@ from generator.model import Timeline
 from generator.moves import only_moved, plan_moves
 from generator.paging import Page
 from generator.pieces import PieceStore
-from generator.planmemo import Edited, PlanMemo, piece_keys, placed, shape_item, swap_events, timeline_shape
+from generator.planmemo import Edited, PlanMemo, placed, shape_item, swap_events, timeline_shape
 from generator.render import Renderer
 from generator.skeletons import STUB, read_back, stub_pages
 from generator.timeline_pages import timeline_is_split
@@ -59,7 +59,6 @@ def _plan_all(global_key: str, timeline: Timeline, renderer: Renderer, cache: Bu
     places = renderer.places
     digests = {event_id: placed(pair, places[event_id])
                for event_id, pair in event_digests(timeline.events, cache).items()}
-    keys = {event_id: piece_keys(global_key, pair) for event_id, pair in digests.items()}
     pages = renderer.pages()
     found: dict[str, str] = {}
     users: dict[str, list[str]] = {}  # event id -> paths of the pages that show it
@@ -68,7 +67,7 @@ def _plan_all(global_key: str, timeline: Timeline, renderer: Renderer, cache: Bu
         found[page.path] = page_fingerprint(global_key, page.path, page.template, page.context, digests, shown)
         for event_id in shown:
             users.setdefault(event_id, []).append(page.path)
-    memo = PlanMemo(global_key, timeline_shape(timeline), order, digests, keys, pages, users, dict(found),
+    memo = PlanMemo(global_key, timeline_shape(timeline), order, digests, pages, users, dict(found),
                     places, skeletons)
     return pages, found, memo
 
@@ -90,8 +89,6 @@ def _plan_same(global_key: str, timeline: Timeline, cache: BuildCache, memo: Pla
         digests = {event_id: placed(pair, memo.places[event_id])
                    for event_id, pair in event_digests(timeline.events, cache).items()}
         changed = {event.id: event for event in timeline.events if memo.digests.get(event.id) != digests[event.id]}
-    keys = dict(memo.keys)
-    keys.update({event_id: piece_keys(global_key, digests[event_id]) for event_id in changed})
     pages = list(memo.pages) if memo.pages is not None else stub_pages(memo.skeletons or {})
     found = dict(memo.fingerprints)
     users = {path for event_id in changed for path in memo.users.get(event_id, ())}
@@ -105,7 +102,7 @@ def _plan_same(global_key: str, timeline: Timeline, cache: BuildCache, memo: Pla
         found[page.path] = page_fingerprint(global_key, page.path, page.template, pages[position].context, digests)
     stored = memo.pages is None  # pages still as skeletons: keep them so
     shape = memo.shape if edited is not None else timeline_shape(timeline)
-    memo = PlanMemo(global_key, shape, memo.order, digests, keys, None if stored else pages, memo.users,
+    memo = PlanMemo(global_key, shape, memo.order, digests, None if stored else pages, memo.users,
                     dict(found), memo.places, memo.skeletons)
     return pages, found, memo
 
@@ -136,7 +133,7 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     if plan is None:
         plan = _plan_all(global_key, timeline, renderer, cache, memo.skeletons if memo is not None else None)
     pages, found, memo = plan
-    renderer.pieces = PieceStore(cache.fragments, memo.keys, cache.load_pieces)
+    renderer.pieces = PieceStore(cache.fragments, memo.digests, cache.load_pieces, memo.global_key)
     if len(cache.digests) > len(cache.events) + STALE_DIGESTS:  # an edit adds its file's new key, not removing the old
         cache.digests = {key: pair for key, pair in cache.digests.items() if key in cache.events}
     found = dict(found)

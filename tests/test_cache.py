@@ -498,7 +498,7 @@ def test_spliced_exports_match_a_clean_build_and_keep_their_pieces(project: Path
     assert cache.shards is not None and cache.plan is not None
     cache.shards.load_all_pieces()
     moved = some_event(project, 70).stem
-    full, listed = cache.plan.keys[moved]
+    full, listed = (cache.plan.global_key + digest for digest in cache.plan.digests[moved])
     assert f"json:{full}" in cache.fragments
     assert {f"{kind}:{listed}" for kind in ("ical", "timelinejs", "csv", "geojson", "search", "search-text")} \
         <= cache.fragments.keys()
