@@ -17,6 +17,7 @@ from test_output import snapshot
 from conftest import write_files
 from generator.build import build_project
 from generator.cache import cache_file
+from generator.errors import ContentError
 from generator.model import Timeline
 from generator.pages import Page, plan_pages
 
@@ -690,3 +691,69 @@ def test_digests_of_replaced_event_files_do_not_pile_up(project: Path) -> None:
     cache = load_cache(project)
     assert len(cache.events) == 120 and len(cache.digests) <= 120 + STALE_DIGESTS
     assert snapshot(project / "site") == clean_build(project)
+
+
+def test_a_command_saves_the_cache_in_the_background_and_the_next_build_waits(project: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With cleanup 'process' (the command line), a forked process saves the cache, holding its lock."""
+    import fcntl
+
+    from generator import cache as cache_module
+
+    gate = project / "gate"
+    save = cache_module._save
+
+    def held_back(*args: Any) -> None:  # runs in the forked process: saves once the test lets it
+        deadline = time.monotonic() + 60
+        while not gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        save(*args)
+
+    monkeypatch.setattr(cache_module, "_save", held_back)
+    result = build_project(project, use_cache=True, cleanup="process")
+    assert result.rendered == result.pages
+    index = cache_file(project)
+    assert not index.exists()  # not saved yet...
+    lock = os.open(index.with_suffix(".lock"), os.O_RDWR)
+    try:
+        with pytest.raises(BlockingIOError):  # ...and the lock is held meanwhile
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    finally:
+        os.close(lock)
+    gate.touch()
+    cache = cache_module.load_cache(project)  # waits for the save
+    assert index.exists() and cache.plan is not None and len(cache.events) == 120
+    monkeypatch.setattr(cache_module, "_save", save)
+    again = build_project(project, use_cache=True, cleanup="process")
+    assert again.rendered == 0  # the saved cache was complete
+    edit_date(project)
+    build_project(project, use_cache=True, cleanup="process")
+    build_project(project, use_cache=True, cleanup="process")  # right after: waits for the last save
+    assert snapshot(project / "site") == clean_build(project)
+
+
+def test_event_files_listed_while_the_cache_is_read_give_a_clean_build(project: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """From LISTED_BESIDE_FILES event files, a forked process lists them while the cache is read."""
+    from generator import build, forking
+
+    monkeypatch.setattr(build, "LISTED_BESIDE_FILES", 100)
+    results: list[object] = []
+    original = forking.Forked.result
+
+    def spying(self: forking.Forked[Any]) -> Any:
+        results.append(found := original(self))
+        return found
+
+    monkeypatch.setattr(forking.Forked, "result", spying)
+    build_project(project, use_cache=True)
+    for change in (edit_date, edit_body, delete_event, rename_event):
+        change(project)
+        build_project(project, use_cache=True)
+        assert snapshot(project / "site") == clean_build(project), change.__name__
+    assert len(results) == 5 and all(isinstance(found, list) and len(found) >= 119 for found in results)
+    broken = project / "content/events/broken.yaml"
+    broken.write_text("title: [unclosed\n")
+    with pytest.raises(ContentError) as failed:  # a file listed there is read and checked here
+        build_project(project, use_cache=True)
+    assert "content/events/broken.yaml" in repr(failed.value.problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,46 @@ def test_worker_count_follows_the_request_and_the_work() -> None:
     assert worker_count(4, 1000, 100) == 4
     assert worker_count(4, 250, 100) == 2
     assert worker_count(4, 10, 100) == 1
+
+
+def test_forked_gives_what_the_work_returns_computed_in_another_process() -> None:
+    from generator.forking import Forked
+
+    with Forked(lambda: (os.getpid(), list(range(100_000)))) as forked:  # more than a pipe holds at once
+        pid, numbers = forked.result()
+    assert pid != os.getpid() and numbers == list(range(100_000))
+
+
+def test_forked_work_that_fails_there_is_done_again_here(tmp_path: Path) -> None:
+    from generator.forking import Forked
+
+    calls = tmp_path / "calls"
+
+    def work() -> int:
+        with calls.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        if os.getpid() != parent:
+            raise OSError("not there")
+        return 7
+
+    parent = os.getpid()
+    with Forked(work) as forked:
+        assert forked.result() == 7
+    assert len(calls.read_text().split()) == 2  # tried there, then here
+
+    def always_failing() -> int:
+        raise ValueError("no such folder")
+
+    with Forked(always_failing) as forked, pytest.raises(ValueError, match="no such folder"):
+        forked.result()  # the error is the one the work raises here
+
+
+def test_forked_work_whose_result_is_not_taken_is_stopped() -> None:
+    import time
+
+    from generator.forking import Forked
+
+    with Forked(lambda: time.sleep(60)) as forked:
+        process = forked.process
+        assert process is not None and process.is_alive()
+    assert forked.process is None and not process.is_alive()
