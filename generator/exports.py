@@ -7,13 +7,14 @@ Every value is derived from the content, never from the clock, so builds are rep
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from generator.config import SiteConfig
@@ -210,13 +211,17 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     events = timeline.events
     pieces = pieces or PieceStore()
     rows = pieces.many("search", events, False, lambda event: _search_row(event, page_of, label))
+    # a column at a time (zip, map and chain loop in C): 10,000 rows take 0.1 s done one by one
+    page_col, title_col, label_col, start_col, end_col, status_col, actor_col, place_col, tag_col, outlet_col = \
+        zip(*rows, strict=True) if rows else ((),) * 10
     named = {  # only what some event names, so every option finds something
-        "actors": dict.fromkeys([key for row in rows for key in row[6]]),
-        "places": dict.fromkeys([key for row in rows for key in row[7]]),
-        "outlets": dict.fromkeys([key for row in rows for key in row[9]]),
+        "actors": dict.fromkeys(chain.from_iterable(actor_col)),
+        "places": dict.fromkeys(chain.from_iterable(place_col)),
+        "outlets": dict.fromkeys(chain.from_iterable(outlet_col)),
     }
-    spelling = {slug: name for row in reversed(rows) for slug, name in reversed(row[8])}  # the first wins
-    slugs = dict.fromkeys([slug for row in rows for slug, _ in row[8]])
+    tag_pairs = list(chain.from_iterable(tag_col))  # (slug, name), in timeline order
+    spelling = dict(reversed(tag_pairs))  # the first spelling wins
+    slugs = dict.fromkeys(map(itemgetter(0), tag_pairs))
     facets: dict[str, dict[str, list[str]]] = {
         kind: {key: [key, spelling[key]] for key in slugs} if kind == "tags" else
         {key: [key, timeline.registry(kind)[key].name] for key in named[kind]}
@@ -227,21 +232,17 @@ def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
     statuses = {status: n for n, status in enumerate(STATUSES)}
     pages: dict[str, int] = {}
     actors, places, tags, outlets = (position[kind] for kind in ("actors", "places", "tags", "outlets"))
-    columns = {  # a column at a time, without a dictionary per event
+    columns = {  # without a dictionary per event
         "id": [event.id for event in events],
-        "p": [pages.setdefault(row[0], len(pages)) for row in rows],
-        "t": [row[1] for row in rows], "d": [row[2] for row in rows],
-        "s": [row[3] for row in rows], "e": [row[4] for row in rows],
-        "st": [statuses[row[5]] for row in rows],
-        "a": [[actors[k] for k in row[6]] for row in rows],
-        "pl": [[places[k] for k in row[7]] for row in rows],
-        "g": [[tags[slug] for slug, _ in row[8]] for row in rows],
-        "o": [[outlets[k] for k in row[9]] for row in rows],
+        "p": [pages.setdefault(page, len(pages)) for page in page_col],
+        "t": list(title_col), "d": list(label_col), "s": list(start_col), "e": list(end_col),
+        "st": list(map(statuses.__getitem__, status_col)),
+        "a": [list(map(actors.__getitem__, keys)) for keys in actor_col],
+        "pl": [list(map(places.__getitem__, keys)) for keys in place_col],
+        "g": [[tags[slug] for slug, _ in pairs] for pairs in tag_col],
+        "o": [list(map(outlets.__getitem__, keys)) for keys in outlet_col],
     }
-    hasher = hashlib.blake2b(digest_size=6)
-    for chunk in search_text_export(timeline, pieces):
-        hasher.update(chunk)
-    digest = hasher.hexdigest()
+    digest = search_text_export(timeline, pieces).digest(6)
     document = {
         "version": 2, "pages": list(pages), "statuses": list(STATUSES), "text": f"{SEARCH_TEXT}?v={digest}",
         "facets": {kind: list(entries.values()) for kind, entries in facets.items()}, "events": columns,

@@ -15,6 +15,7 @@ time, change time and inode are those recorded once it was written (see output.f
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +72,15 @@ class JoinedExport:
     def entry(self, event: Event) -> str | bytes:
         """The piece of one event (made once, kept in the piece store)."""
         return self.pieces.get(self.kind, event, self.full, lambda: self.make(event))
+
+    def digest(self, size: int) -> str:
+        """A blake2b digest (of `size` bytes) of the export, without writing it or recording its layout."""
+        entries = [entry if isinstance(entry, bytes) else entry.encode("utf-8")
+                   for entry in self.pieces.many(self.kind, self.events, self.full, self.make)]
+        hasher = hashlib.blake2b(self.head, digest_size=size)
+        hasher.update(self.separator.join([entry for entry in entries if entry] if self.skip_empty else entries))
+        hasher.update(self.tail)
+        return hasher.hexdigest()
 
     def __iter__(self) -> Iterator[bytes]:
         """The whole export from the stored pieces (making those missing), recording `layout`."""

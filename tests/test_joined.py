@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,14 @@ def test_a_joined_export_is_its_pieces_joined_and_its_layout_finds_each(texts: l
     assert export.layout is not None
     assert [data[start:end] for start, end in zip(export.layout.starts, export.layout.ends, strict=True)] == \
         [text.encode() for text in texts]
+
+
+@given(st.lists(pieces, max_size=20), st.sampled_from([b"", b",", b", "]), st.booleans())
+def test_the_digest_of_a_joined_export_is_that_of_its_bytes(texts: list[str], separator: bytes,
+                                                           skip_empty: bool) -> None:
+    edition = {f"e{n}": text for n, text in enumerate(texts)}
+    data = b"".join(export_of(edition, separator, skip_empty))
+    assert export_of(edition, separator, skip_empty).digest(6) == hashlib.blake2b(data, digest_size=6).hexdigest()
 
 
 @given(edits(), st.sampled_from([b"", b",", b", "]), st.booleans())
