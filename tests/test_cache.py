@@ -194,12 +194,13 @@ def test_corrupt_cache_is_ignored(project: Path) -> None:
     assert snapshot(project / "site") == clean_build(project)
 
 
-def test_output_edited_by_hand_is_rendered_again(project: Path) -> None:
+def test_output_edited_or_deleted_by_hand_is_rendered_again(project: Path) -> None:
     build_project(project, use_cache=True)
-    page = next((project / "site/events").glob("*/index.html"))
-    page.write_text("tampered")
+    pages = sorted((project / "site/events").glob("*/index.html"))
+    pages[0].write_text("tampered")
+    pages[1].unlink()
     build_project(project, use_cache=True)
-    assert page.read_text() != "tampered"
+    assert pages[0].read_text() != "tampered" and pages[1].is_file()
     assert snapshot(project / "site") == clean_build(project)
 
 
