@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import fcntl
 import importlib.metadata
 import json
 import os
@@ -113,10 +114,18 @@ def output_stats(folder: Path) -> dict[str, Any]:
 
 
 def _forget(output: Path) -> None:
-    """A cold start: no previous output and no build cache (ours lives in $BUILD_SITE_CACHE_DIR)."""
+    """A cold start: no previous output and no build cache (ours lives in $BUILD_SITE_CACHE_DIR).
+
+    The last build's cache may still be being saved in the background (generator.cache.save_cache):
+    its lock is waited for first, so that nothing is written into the folder once it is deleted.
+    """
     shutil.rmtree(output, ignore_errors=True)
     if os.environ.get("BUILD_SITE_CACHE_DIR"):
-        shutil.rmtree(os.environ["BUILD_SITE_CACHE_DIR"], ignore_errors=True)
+        folder = Path(os.environ["BUILD_SITE_CACHE_DIR"])
+        for lock in folder.glob("*.lock"):
+            with lock.open("rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def bench_tool(name: str, command: list[str], cwd: Path, output: Path, event: Path,
