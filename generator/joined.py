@@ -105,16 +105,13 @@ class JoinedExport:
         new ones are taken from the piece store, else made (see NEW_SHARE).
         """
         digests = self.pieces.digests_of(self.events, self.full)
-        where = dict(zip(previous.digests, range(len(previous.digests)), strict=True))
-        indices = [where.get(digest, -1) for digest in digests]  # in the previous file; -1: new
-        if indices.count(-1) > NEW_SHARE * len(indices):
+        moves = _moves(previous.digests, digests)
+        if moves.new > NEW_SHARE * len(digests):
             return None
         runs: list[Run] = [self.head]
         made: dict[str, Any] = {}
         placing = _Placing(len(self.head), len(self.separator), self.skip_empty)
-        index, count = 0, len(indices)
-        while index < count:
-            first = indices[index]
+        for index, first, last in moves.blocks:
             if first < 0:  # a new entry: made, unless the piece store has it
                 key = f"{self.kind}:{digests[index]}"
                 piece = self.pieces.store.get(key)
@@ -123,19 +120,53 @@ class JoinedExport:
                 after = placing.place(len(data))
                 if after is not None:
                     runs += [self.separator, data] if after else [data]
-                index += 1
                 continue
-            end = index + 1  # the entries that follow each other in the previous file too
-            while end < count and indices[end] == indices[end - 1] + 1:
-                end += 1
-            copied = placing.place_block(previous, first, first + end - index - 1)
+            copied = placing.place_block(previous, first, last)
             if copied is not None:
                 after, run = copied
                 runs += [self.separator, run] if after else [run]
-            index = end
         runs.append(self.tail)
-        return Splice(runs, Layout(digests, placing.starts, placing.ends), made,
-                      set(previous.digests).difference(digests))
+        return Splice(runs, Layout(digests, placing.starts, placing.ends), made, moves.gone)
+
+
+@dataclass(frozen=True)
+class _Moves:
+    """How the entries of a new file (their digests in order) come from those of the previous one."""
+
+    previous: list[str]
+    digests: list[str]
+    blocks: list[tuple[int, int, int]]  # (new index, first and last previous index) of each block; new: -1, -1
+    new: int  # how many entries are new
+    gone: set[str]  # the previous entries' digests that are not in the new file
+
+
+_MOVES: list[_Moves] = []  # the last few worked out: exports made from the same digests share them
+
+
+def _moves(previous: list[str], digests: list[str]) -> _Moves:
+    """Where each of `digests` was in `previous`, as blocks of entries that follow each other in both.
+
+    Exports whose entries are made from the same part of each event (all of it, or what lists show) have
+    the same two lists (the very same objects: see PieceStore.digests_of, and the layouts are stored with
+    their shared lists), so a build with six exports works this out twice, not six times.
+    """
+    for known in _MOVES:
+        if known.previous is previous and known.digests is digests:
+            return known
+    where = dict(zip(previous, range(len(previous)), strict=True))
+    indices = [where.get(digest, -1) for digest in digests]  # in the previous file; -1: new
+    blocks: list[tuple[int, int, int]] = []
+    index, count = 0, len(indices)
+    while index < count:
+        first = indices[index]
+        end = index + 1  # the entries that follow each other in the previous file too
+        while first >= 0 and end < count and indices[end] == indices[end - 1] + 1:
+            end += 1
+        blocks.append((index, first, first + end - index - 1 if first >= 0 else -1))
+        index = end
+    found = _Moves(previous, digests, blocks, indices.count(-1), set(previous).difference(digests))
+    _MOVES[:] = [found, *_MOVES[:1]]  # the lists stay referenced, so no other list can take their identity
+    return found
 
 
 class _Placing:
