@@ -189,12 +189,6 @@ def _search_row(event: Event, page_of: Callable[[Event], str], label: Callable[[
             event.outlets)
 
 
-def search_entry(event: Event, page_of: Callable[[Event], str], label: Callable[[EventDate], str],
-                 pieces: PieceStore) -> SearchRow:
-    """The event's row in search.json (made once, kept in `pieces`)."""
-    return pieces.get("search", event, False, partial(_search_row, event, page_of, label))
-
-
 def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
                         label: Callable[[EventDate], str] = label_for, pieces: PieceStore | None = None) -> bytes:
     """The compact index the timeline's filters use, fetched only when a reader filters; no event text.

@@ -75,10 +75,13 @@ class JoinedExport:
 
     def digest(self, size: int) -> str:
         """A blake2b digest (of `size` bytes) of the export, without writing it or recording its layout."""
-        entries = [entry if isinstance(entry, bytes) else entry.encode("utf-8")
-                   for entry in self.pieces.many(self.kind, self.events, self.full, self.make)]
         hasher = hashlib.blake2b(self.head, digest_size=size)
-        hasher.update(self.separator.join([entry for entry in entries if entry] if self.skip_empty else entries))
+        written = False
+        for entry in self.pieces.many(self.kind, self.events, self.full, self.make):  # not all joined at once
+            data = entry if isinstance(entry, bytes) else entry.encode("utf-8")
+            if data or not self.skip_empty:
+                hasher.update(self.separator + data if written else data)
+                written = True
         hasher.update(self.tail)
         return hasher.hexdigest()
 

@@ -23,7 +23,6 @@ from generator.exports import (
     json_export,
     last_updated,
     render_search_index,
-    search_entry,
     search_text_export,
     timelinejs_export,
 )
@@ -188,6 +187,8 @@ class Renderer:
 
         Pages and exports then only join pieces. The parallel build prepares events in several
         processes before rendering pages, so no piece is made twice; any order gives the same pieces.
+        search.json's rows are made where it is (render_search_index): made here, in a worker, and sent
+        back, their tuples and strings would be copies of the events' own (10 MiB more at 10,000 events).
         """
         try:
             self.markup.render_inline(event.summary)
@@ -197,7 +198,6 @@ class Renderer:
             self.row(event)
             for export in self.joined_exports().values():
                 export.entry(event)
-            search_entry(event, self._page_of, self.words.date_label, self.pieces)
         except Exception as exc:  # a card or row template failing is the template's problem
             raise TemplateError([self._problem_from(exc)]) from exc
 
