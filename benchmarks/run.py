@@ -10,12 +10,14 @@ max RSS from wait4(). Raw numbers are kept in results.json so separate runs add 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import fcntl
 import importlib.metadata
 import json
 import os
 import platform
+import pty
 import re
 import shutil
 import statistics
@@ -53,19 +55,37 @@ def hugo_binary() -> str:
     return found
 
 
+def _drain(leader: int, into: bytearray) -> None:
+    """Read a pseudo-terminal until its last writer has closed it."""
+    with contextlib.suppress(OSError):  # EIO once nothing has it open any more
+        while chunk := os.read(leader, 65536):
+            into += chunk
+
+
 def timed(command: list[str], cwd: Path, timeout: float) -> tuple[float, int] | None:
-    """Run one fresh process: (wall seconds, peak RSS in bytes), or None if it timed out."""
-    with tempfile.TemporaryFile() as errors:
+    """Run one fresh process: (wall seconds, peak RSS in bytes), or None if it timed out.
+
+    Its standard error is a pseudo-terminal, as for a person at a terminal: build-site then saves its
+    cache in the background (generator.cli._at_a_terminal), and the time is until the command returns.
+    """
+    leader, follower = pty.openpty()
+    errors = bytearray()
+    reader = threading.Thread(target=_drain, args=(leader, errors), daemon=True)
+    reader.start()
+    try:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=follower)
+        os.close(follower)
         timer = threading.Timer(timeout, process.kill)
         timer.start()
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         timer.cancel()
         process.returncode = os.waitstatus_to_exitcode(status)
-        errors.seek(0)
-        stderr = errors.read().decode(errors="replace")
+    finally:
+        reader.join(timeout=5)  # a background saver holds the terminal open: not waited for long
+        os.close(leader)
+    stderr = errors.decode(errors="replace")
     if elapsed >= timeout:
         return None
     if process.returncode != 0:

@@ -205,7 +205,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                     _write_export(staged, path, make(), cache, layouts)
 
         if search_beside:
-            write_beside(SEARCH_INDEX, to_write[SEARCH_INDEX], staged, pages_and_exports, stopping)
+            made = write_beside(SEARCH_INDEX, to_write[SEARCH_INDEX], staged, pages_and_exports, stopping,
+                                renderer.pieces)
+            if made and cache is not None:
+                cache.add_pieces(made, renderer.pieces.wanted(), set())
         else:
             pages_and_exports()
         for path, source in static.items():
@@ -356,11 +359,11 @@ def _listing(config: SiteConfig, drafts: bool) -> contextlib.AbstractContextMana
 def build_project(root: Path, base_url: str | None = None, output_dir: str | None = None,
                   workers: int | None = 1, use_cache: bool = False, cleanup: str = "inline",
                   drafts: bool = False, progress: Progress | None = None,
-                  keep: list[object] | None = None) -> BuildResult:
+                  keep: list[object] | None = None, save_in_background: bool = False) -> BuildResult:
     """Load `<root>/site.yaml`, apply overrides, and build (with the stored cache if `use_cache`).
 
-    `cleanup` says how the replaced site is deleted (generator.output.CLEANUP_MODES); with 'process',
-    the cache is saved by a forked process too (see save_cache). `keep` receives
+    `cleanup` says how the replaced site is deleted (generator.output.CLEANUP_MODES). With
+    `save_in_background`, a forked process saves the cache (see save_cache). `keep` receives
     the cache, for a caller about to exit: freeing its millions of objects one by one takes about
     0.3 s at 10,000 events, and the operating system frees a process's memory at once.
     The cyclic garbage collector is paused meanwhile: a build makes little cyclic garbage, and each
@@ -378,7 +381,7 @@ def build_project(root: Path, base_url: str | None = None, output_dir: str | Non
             result = build_site(config, workers=workers, cache=cache, cleanup=cleanup, drafts=drafts,
                                 progress=progress, listed=listing.result if listing is not None else None)
         # The cache is not used again in this process; a command about to end need not wait for it.
-        save_cache(config.root, cache, release=True, background=cleanup == "process")
+        save_cache(config.root, cache, release=True, background=save_in_background)
         if keep is not None:
             keep.append(cache)
         return result

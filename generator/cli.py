@@ -70,7 +70,7 @@ def build(ctx: click.Context, base_url: str | None = None, output_dir: str | Non
     try:
         result = build_project(ctx.obj["project"], base_url=base_url, output_dir=output_dir, workers=jobs,
                                use_cache=not no_cache, cleanup="process", drafts=drafts, progress=progress,
-                               keep=_KEPT)
+                               keep=_KEPT, save_in_background=_at_a_terminal())
     finally:
         if progress is not None:
             progress.clear()
@@ -242,6 +242,19 @@ def init_workflow(ctx: click.Context, force: bool) -> None:
 
 # What a command leaves for the process's end: `run` exits without freeing it (see build_project's `keep`).
 _KEPT: list[object] = []
+
+
+def _at_a_terminal() -> bool:
+    """Whether a person is waiting for this command at a terminal (its standard error is one).
+
+    Then the build cache is saved in the background, so that the prompt comes back 0.1 s sooner after a
+    one-event edit at 10,000 events. A script, a CI job or a timer waits for the save instead: their
+    process group, container or service may be stopped as soon as the command ends, and the save with it.
+    """
+    try:
+        return os.isatty(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind it (a test runner's capture)
+        return False
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,9 +7,12 @@ included) is sent to the parent and raised there once every worker has stopped.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
@@ -29,12 +32,19 @@ def detach(work: Callable[[], object]) -> bool:
     """Run `work` in a forked process that nobody waits for; False (and nothing done) if this cannot fork.
 
     The process lets go of the caller's standard streams at once, so that a caller reading our output
-    to its end does not wait for it too, and ends without running any of the parent's cleanup.
+    to its end does not wait for it too; it leaves the terminal's session, so that a Ctrl-C meant for
+    what runs next does not stop it; and it ends without running any of the parent's cleanup.
     """
     if not hasattr(os, "fork"):
         return False
-    if os.fork() == 0:
+    try:
+        child = os.fork()
+    except OSError:  # no memory or no process left for it: the caller does the work itself
+        return False
+    if child == 0:
         try:
+            with contextlib.suppress(OSError):
+                os.setsid()
             quiet = os.open(os.devnull, os.O_RDWR)
             for stream in (0, 1, 2):
                 os.dup2(quiet, stream)
@@ -47,7 +57,8 @@ def detach(work: Callable[[], object]) -> bool:
 class Forked(Generic[Result]):
     """`work()`, computed in a forked process while the caller goes on; `result()` waits for it.
 
-    Should the process fail, `result()` calls `work()` itself (raising its error, if it fails again).
+    Should the process fail, or forking fail, `result()` calls `work()` itself (raising its error, if it
+    fails again); the result is taken once.
     Leaving the `with` block stops the process if its result was not taken.
     """
 
@@ -57,24 +68,29 @@ class Forked(Generic[Result]):
         self.channel, sending = context.Pipe(duplex=False)
         self.process: multiprocessing.process.BaseProcess | None = context.Process(
             target=_send_result, args=(work, sending), daemon=True)
-        self.process.start()
+        try:
+            self.process.start()
+        except OSError:  # cannot fork now: result() does the work here
+            self.process = None
         sending.close()
 
     def result(self) -> Result:
-        """What `work()` returned in the forked process (waited for), or here if it failed there. Once only."""
-        assert self.process is not None, "the result is taken once"
+        """What `work()` returned in the forked process (waited for), or here if it failed there."""
+        kind: str = "error"
+        value: Any = None
         try:
-            kind, value = self.channel.recv()
-        except EOFError:  # the process ended without a word
-            kind, value = "error", None
+            if self.process is not None:
+                kind, value = self.channel.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):  # the process ended without a (whole) word
+            pass
         finally:
             self.close()
         return value if kind == "ok" else self.work()
 
     def close(self) -> None:
         """Stop the process if it still runs (its result not taken: a build that failed, or Ctrl-C)."""
+        self.channel.close()
         if self.process is not None:
-            self.channel.close()
             if self.process.is_alive():
                 self.process.terminate()
             self.process.join()
@@ -88,6 +104,7 @@ class Forked(Generic[Result]):
 
 
 def _send_result(work: Callable[[], Any], channel: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # on Ctrl-C the parent stops it (Forked.close)
     try:
         channel.send(("ok", work()))
     except Exception:  # the parent does the work again, and sees the error itself

@@ -47,7 +47,7 @@ class Splice:
     runs: list[Run]  # bytes to write, or (start, end) bytes of the previous file to copy
     layout: Layout
     made: dict[str, Any]  # the entries made, keyed as in the piece store
-    gone: set[str]  # the digests of the previous file's entries that are not in the new one
+    gone: set[str]  # the digests of the previous file's entries that are not in the new one (shared: read only)
 
 
 @dataclass

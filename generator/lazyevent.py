@@ -40,12 +40,13 @@ class StoredEvent(Event):
     """
 
     def unpack(self) -> None:
-        """Unpack the packed fields, then become a plain Event."""
+        """Unpack the packed fields, then become a plain Event (only once all of them are in place)."""
         state = self.__dict__
-        packed = state.pop("_packed", None)
+        packed = state.get("_packed")
         if packed is not None:
             state.update(zip(PACKED, pickle.loads(packed), strict=True))  # noqa: S301 (our own cache)
-            object.__setattr__(self, "__class__", Event)  # frozen: set as dataclasses' own __init__ does
+            del state["_packed"]
+        object.__setattr__(self, "__class__", Event)  # frozen: set as dataclasses' own __init__ does
 
     def __eq__(self, other: object) -> bool:
         self.unpack()
@@ -54,6 +55,10 @@ class StoredEvent(Event):
     def __hash__(self) -> int:
         self.unpack()
         return hash(self)
+
+    def __repr__(self) -> str:
+        self.unpack()
+        return repr(self)
 
 
 for _name in PACKED:

@@ -61,16 +61,20 @@ CLEANUP_MODES = ("inline", "process", "thread")
 REPLACED = ".replaced"  # in a patch's staging folder: the files it replaced, freed with the folder
 
 
-def _move_aside(target: Path, aside: Path) -> None:
+def _move_aside(target: Path, aside: Path) -> bool:
     """Move `target`, about to be replaced, to `aside` (a new name), if it is there.
 
     The new file is then renamed to a free name. Renaming it over the old one would make ext4 allocate
     and start writing its blocks at once (23 ms for the 50 MB of events.json at 10,000 events); and the
     old file's space is freed later, with the folder `aside` is in (see _remove). The file is missing for
     the moment between the two renames, as the whole folder is when a build swaps it (StagedOutput).
+    Says whether it was moved.
     """
-    with contextlib.suppress(OSError):  # not there (a new file), or cannot be moved: replaced in one rename
+    try:
         target.replace(aside)
+    except OSError:  # not there (a new file), or cannot be moved: replaced in one rename
+        return False
+    return True
 
 
 def _remove(folder: Path, mode: str) -> None:
@@ -276,8 +280,9 @@ class StagedOutput:
 class PatchedOutput(StagedOutput):
     """For incremental builds: stage only the files that changed, then move each into place.
 
-    Each file is replaced atomically (rename), and nothing is touched before `commit`, so a failed
-    build leaves the previous site whole. Unchanged files are simply left where they are.
+    Each file is replaced by two renames (the old one moved aside, the new one in: see _move_aside), and
+    nothing is touched before `commit`, so a failed build leaves the previous site whole. Unchanged files
+    are simply left where they are.
     """
 
     def __init__(self, output: Path, cleanup: str = "inline") -> None:
@@ -329,8 +334,14 @@ class PatchedOutput(StagedOutput):
                 if _same_small_file(staged, target):
                     continue  # the marker and static files of a no-change build: leave the folder untouched
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _move_aside(target, replaced / str(number))
-                staged.replace(target)
+                aside = replaced / str(number)
+                moved = _move_aside(target, aside)
+                try:
+                    staged.replace(target)
+                except BaseException:  # the new file could not take its place (or Ctrl-C): the old one back
+                    if moved:
+                        aside.replace(target)
+                    raise
         _remove(self.staging, self.cleanup)  # with the replaced files: 50 MB of events.json take 30 ms to free
         self.staging = None
         self._replaced.clear()

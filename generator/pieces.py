@@ -30,6 +30,7 @@ class PieceStore:
         self.store: MutableMapping[str, Any] = store if store is not None else {}
         self.digests = digests or {}
         self.prefix = prefix
+        self.made: list[str] = []  # the keys of the pieces made (not found) by this store, in order
         self.load = load  # reads the stored pieces of a kind into `store`, before the first miss counts
         self._in_order: dict[bool, tuple[Sequence[Event], list[str]]] = {}  # see digests_of
         self._wanted: set[str] | None = None  # see wanted
@@ -57,6 +58,7 @@ class PieceStore:
             piece: T = self.store[key]
             return piece
         piece = self.store[key] = make()
+        self.made.append(key)
         return piece
 
     def digests_of(self, events: Sequence[Event], full: bool) -> list[str]:
@@ -90,6 +92,7 @@ class PieceStore:
             piece = store.get(key, _MISSING)
             if piece is _MISSING:
                 piece = store[key] = make(event)
+                self.made.append(key)
             found.append(piece)
         return found
 

@@ -86,6 +86,3 @@ def placed(pair: tuple[str, str], place: str) -> tuple[str, str]:
 def unplaced(pair: tuple[str, str]) -> tuple[str, str]:
     """The digests of `placed`, without the timeline page."""
     return pair[0].partition("@")[0], pair[1].partition("@")[0]
-
-
-

@@ -514,9 +514,9 @@ def test_search_index_written_beside_the_pages_matches_a_clean_build(project: Pa
     calls: list[str] = []
     original = build.write_beside
 
-    def counting(path: str, *args: Any) -> None:
+    def counting(path: str, *args: Any) -> Any:
         calls.append(path)
-        original(path, *args)
+        return original(path, *args)
 
     monkeypatch.setattr(build, "SEARCH_BESIDE_EVENTS", 0)
     monkeypatch.setattr(build, "write_beside", counting)
@@ -711,7 +711,7 @@ def test_a_command_saves_the_cache_in_the_background_and_the_next_build_waits(pr
         save(*args)
 
     monkeypatch.setattr(cache_module, "_save", held_back)
-    result = build_project(project, use_cache=True, cleanup="process")
+    result = build_project(project, use_cache=True, cleanup="process", save_in_background=True)
     assert result.rendered == result.pages
     index = cache_file(project)
     assert not index.exists()  # not saved yet...
@@ -725,11 +725,12 @@ def test_a_command_saves_the_cache_in_the_background_and_the_next_build_waits(pr
     cache = cache_module.load_cache(project)  # waits for the save
     assert index.exists() and cache.plan is not None and len(cache.events) == 120
     monkeypatch.setattr(cache_module, "_save", save)
-    again = build_project(project, use_cache=True, cleanup="process")
+    again = build_project(project, use_cache=True, cleanup="process", save_in_background=True)
     assert again.rendered == 0  # the saved cache was complete
     edit_date(project)
-    build_project(project, use_cache=True, cleanup="process")
-    build_project(project, use_cache=True, cleanup="process")  # right after: waits for the last save
+    build_project(project, use_cache=True, cleanup="process", save_in_background=True)
+    # right after: waits for the last save
+    build_project(project, use_cache=True, cleanup="process", save_in_background=True)
     assert snapshot(project / "site") == clean_build(project)
 
 
@@ -758,3 +759,21 @@ def test_event_files_listed_while_the_cache_is_read_give_a_clean_build(project: 
     with pytest.raises(ContentError) as failed:  # a file listed there is read and checked here
         build_project(project, use_cache=True)
     assert "content/events/broken.yaml" in repr(failed.value.problems)
+
+
+def test_rows_made_for_search_json_beside_the_pages_are_kept(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build in one process (one CPU, or -j1) writes search.json from a forked process from the first build
+    on: the rows it made come back into the cache, so that the next build need not make them again."""
+    from generator import build
+    from generator.cache import load_cache
+
+    monkeypatch.setattr(build, "SEARCH_BESIDE_EVENTS", 0)
+    build_project(project, use_cache=True, workers=1)
+    cache = load_cache(project)
+    assert cache.shards is not None and cache.plan is not None
+    cache.shards.load_pieces("search")
+    listed = {cache.plan.global_key + pair[1] for pair in cache.plan.digests.values()}
+    assert {f"search:{digest}" for digest in listed} <= cache.fragments.keys()
+    edit_date(project)
+    build_project(project, use_cache=True, workers=1)
+    assert snapshot(project / "site") == clean_build(project)

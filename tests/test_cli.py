@@ -118,3 +118,20 @@ def test_the_old_site_is_deleted_without_holding_the_callers_pipes(minimal_site:
     while any(minimal_site.glob(".site.*-*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(minimal_site.glob(".site.*-*"))
+
+
+def test_the_cache_is_saved_in_the_background_only_for_a_person_at_a_terminal(monkeypatch: pytest.MonkeyPatch,
+                                                                              tmp_path: Path) -> None:
+    """A script, CI job or timer may be stopped with everything it started once the command ends: then the
+    command saves the cache itself (the test above checks it is there when the process has ended)."""
+    import pty
+
+    from generator import cli
+
+    leader, follower = pty.openpty()
+    with os.fdopen(follower, "w") as terminal, (tmp_path / "log").open("w") as log:
+        monkeypatch.setattr(sys, "stderr", terminal)
+        assert cli._at_a_terminal()
+        monkeypatch.setattr(sys, "stderr", log)
+        assert not cli._at_a_terminal()
+    os.close(leader)

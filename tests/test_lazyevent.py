@@ -68,3 +68,15 @@ def test_a_stored_event_is_stored_as_it_is_and_defaults_survive() -> None:
                   summary="S")
     copy = pickle.loads(pickle.dumps(stored(plain)))
     assert copy == plain and copy.body == "" and copy.tags == ()
+
+
+def test_repr_and_a_failed_unpack_leave_it_usable() -> None:
+    event = _event()
+    assert repr(pickle.loads(pickle.dumps(stored(event)))) == repr(event)  # not "StoredEvent(...)"
+    broken = pickle.loads(pickle.dumps(stored(event)))
+    good = broken.__dict__["_packed"]
+    broken.__dict__["_packed"] = b"not a pickle"
+    with pytest.raises(pickle.UnpicklingError):
+        _ = broken.title
+    broken.__dict__["_packed"] = good  # still there after the failure: a second read can succeed
+    assert broken.title == event.title and broken == event

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +116,25 @@ def test_a_patch_frees_the_files_it_replaced_after_the_swap(tmp_path: Path, clea
     while [p.name for p in tmp_path.iterdir()] != ["site"] and time.monotonic() < deadline:
         time.sleep(0.01)  # the forked child or the thread deletes the staging folder
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_file_that_cannot_take_its_place_leaves_the_old_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old file is moved aside before the new one is renamed in; should that fail, it is put back."""
+    from generator.output import PatchedOutput
+
+    output = tmp_path / "site"
+    with StagedOutput(output) as staged:
+        staged.write("events.json", b"old")
+        staged.commit()
+    original = Path.replace
+
+    def failing(self: Path, target: Any) -> Any:
+        if self.name == "events.json" and ".replaced" not in str(target):
+            raise OSError("the new file cannot be moved in")
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing)
+    with pytest.raises(OSError, match="cannot be moved in"), PatchedOutput(output) as patched:
+        patched.write("events.json", b"new")
+        patched.commit()
+    assert (output / "events.json").read_bytes() == b"old"
