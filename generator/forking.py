@@ -37,6 +37,7 @@ def detach(work: Callable[[], object]) -> bool:
     """
     if not hasattr(os, "fork"):
         return False
+    _reap_detached()
     try:
         child = os.fork()
     except OSError:  # no memory or no process left for it: the caller does the work itself
@@ -51,7 +52,23 @@ def detach(work: Callable[[], object]) -> bool:
             work()
         finally:
             os._exit(0)
+    _DETACHED.append(child)
     return True  # not waited for: the command ends first (forking twice to spare a zombie cost 30 ms)
+
+
+_DETACHED: list[int] = []  # detached processes not yet seen to end (see _reap_detached)
+
+
+def _reap_detached() -> None:
+    """Collect the exit status of the detached processes that have ended, so that a caller that goes on
+    running (cli.main called in-process, many builds) does not keep them as zombies."""
+    for pid in list(_DETACHED):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # already collected (by someone else)
+            done = pid
+        if done:
+            _DETACHED.remove(pid)
 
 
 class Forked(Generic[Result]):

@@ -104,3 +104,21 @@ def test_forked_work_whose_result_is_not_taken_is_stopped() -> None:
         process = forked.process
         assert process is not None and process.is_alive()
     assert forked.process is None and not process.is_alive()
+
+
+def test_detached_processes_are_collected_once_they_end() -> None:
+    import time
+
+    from generator import forking
+
+    assert forking.detach(lambda: None)
+    first = forking._DETACHED[-1]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # until it has ended (a zombie: its status not yet collected)
+        with open(f"/proc/{first}/stat") as status:
+            if status.read().split(") ")[1].startswith("Z"):
+                break
+        time.sleep(0.01)
+    assert forking.detach(lambda: None)  # collects the first on the way
+    assert first not in forking._DETACHED
+    assert not os.path.exists(f"/proc/{first}")
