@@ -115,10 +115,9 @@ def test_detached_processes_are_collected_once_they_end() -> None:
     first = forking._DETACHED[-1]
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # until it has ended (a zombie: its status not yet collected)
-        with open(f"/proc/{first}/stat") as status:
-            if status.read().split(") ")[1].startswith("Z"):
-                break
+        if Path(f"/proc/{first}/stat").read_text().split(") ")[1].startswith("Z"):
+            break
         time.sleep(0.01)
     assert forking.detach(lambda: None)  # collects the first on the way
     assert first not in forking._DETACHED
-    assert not os.path.exists(f"/proc/{first}")
+    assert not Path(f"/proc/{first}").exists()

@@ -6,6 +6,8 @@ import dataclasses
 import pickle
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.dates import parse_date
 from generator.lazyevent import AT_HAND, PACKED, StoredEvent, stored
@@ -80,3 +82,31 @@ def test_repr_and_a_failed_unpack_leave_it_usable() -> None:
         _ = broken.title
     broken.__dict__["_packed"] = good  # still there after the failure: a second read can succeed
     assert broken.title == event.title and broken == event
+
+
+texts = st.text(max_size=30)
+ids = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
+
+
+@st.composite
+def events(draw: st.DrawFn) -> Event:
+    """Events with every kind of field filled or left at its default."""
+    sources = draw(st.lists(st.builds(Source, outlet=ids, stance=st.sampled_from(["reports", "confirms", "denies"]),
+                                      url=texts, title=texts, quote=texts,
+                                      published=st.sampled_from([None, parse_date("2023-09-05"), parse_date("2021")]),
+                                      via=st.lists(ids, max_size=2).map(tuple)), max_size=3))
+    return Event(id=draw(ids), path=draw(texts), title=draw(texts),
+                 date=draw(st.sampled_from([parse_date(d) for d in ("2023-09-10", "2023-09", "2023~", "2023/2024")])),
+                 status=draw(st.sampled_from(["planned", "reported", "denied"])), summary=draw(texts),
+                 body=draw(texts), actors=tuple(draw(st.lists(ids, max_size=3))),
+                 places=tuple(draw(st.lists(ids, max_size=2))),
+                 tags=tuple(Tag(slug, slug.upper()) for slug in draw(st.lists(ids, max_size=3))),
+                 sources=tuple(sources), related=tuple(draw(st.lists(ids, max_size=2))), draft=draw(st.booleans()))
+
+
+@given(events(), st.sampled_from(["id", *PACKED, "updated", "outlets"]))
+def test_any_event_reads_back_the_same_whatever_is_read_first(event: Event, first: str) -> None:
+    copy = pickle.loads(pickle.dumps(stored(event)))
+    assert getattr(copy, first) == getattr(event, first)
+    assert copy == event and repr(copy) == repr(event) and copy.updated == event.updated
+    assert copy.outlets == event.outlets and copy.sort_key() == event.sort_key()
