@@ -77,10 +77,6 @@ def write_pickle(path: Path, value: Any, shared: bool = True) -> bool:
     return True
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 def bucket_of(key: str) -> str:
     """A piece's bucket: the first digit of its event's digest, after 'kind:' and the 32-digit global key."""
     return _bucket(key.partition(":")[2])
@@ -205,7 +201,7 @@ class ShardedStore:
                 self.buckets[path.name[len(EVENTS):-len(".pickle")]] = (tag, frozenset(entries))
         return events
 
-    def save_events(self, events: dict[str, Any], content_key: str, pack: Callable[[Any], Any] = _same) -> None:
+    def save_events(self, events: dict[str, Any], content_key: str, pack: Callable[[Any], Any]) -> None:
         """Write the buckets of `events` whose keys (or content key) differ from what is stored, each entry
         as `pack` makes it."""
         tag = f"{self.tag}|{content_key}"
