@@ -22,7 +22,7 @@ class _Packed:
     """A field kept packed until first read (a non-data descriptor: once unpacked, the instance's own
     attribute is found first and this is never called again)."""
 
-    def __set_name__(self, owner: type, name: str) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
 
     def __get__(self, instance: StoredEvent | None, owner: type) -> Any:
@@ -61,10 +61,8 @@ class StoredEvent(Event):
         return repr(self)
 
 
-for _name in PACKED:
-    _field = _Packed()
-    _field.__set_name__(StoredEvent, _name)
-    setattr(StoredEvent, _name, _field)
+for _name in PACKED:  # shadowing the dataclass defaults that Event keeps as class attributes
+    setattr(StoredEvent, _name, _Packed(_name))
 
 
 def stored(event: Event) -> StoredEvent:
