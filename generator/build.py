@@ -20,20 +20,19 @@ from generator.cache import BuildCache, content_key, load_cache, save_cache
 from generator.config import SiteConfig, load_config
 from generator.content import load_content
 from generator.eventfiles import EventFile, event_files, event_folders, refresh_event_files
+from generator.exportfiles import keep_layouts, record_written, write_beside, write_export
 from generator.forking import Forked, can_fork
-from generator.joined import JoinedExport, Layout
+from generator.joined import Layout
 from generator.model import Timeline
 from generator.output import (
     MARKER,
-    Content,
     PatchedOutput,
     StagedOutput,
     check_output_folder,
-    file_identity,
     folder_identity,
 )
 from generator.paging import Page
-from generator.parallel import Progress, render_in_parallel, worker_count, write_beside
+from generator.parallel import Progress, render_in_parallel, worker_count
 from generator.patching import loaded_edits, patch_timeline
 from generator.pieces import drop_stale_markdown, drop_stale_pieces
 from generator.planmemo import Edited
@@ -42,10 +41,9 @@ from generator.render import TEMPLATE_EXPORTS, Renderer
 
 logger = logging.getLogger(__name__)
 
-# From this many events, a build that renders its pages in one process writes search.json (which is
-# made anew each time from every event: 0.2-0.3 s at 10,000) from a forked process meanwhile.
-SEARCH_INDEX = "search.json"
-SEARCH_BESIDE_EVENTS = 2000
+# From this many events, a build that renders its pages in one process writes the exports from a
+# forked process meanwhile (see exportfiles.write_beside).
+EXPORTS_BESIDE_EVENTS = 2000
 LISTED_BESIDE_FILES = 2000  # from this many entries in content/events, build_project lists them beside (_listing)
 
 
@@ -186,9 +184,10 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                 staged.link(path, output / path)
         layouts: dict[str, Layout] = {}
         to_write = {path: make for path, _, make in exports if path not in reuse and path not in late}
-        search_beside = SEARCH_INDEX in to_write and processes == 1 and can_fork() \
-            and len(timeline.events) >= SEARCH_BESIDE_EVENTS
-        stopping = threading.Event()  # set if search.json, written beside, fails, or on Ctrl-C
+        stored_layouts = cache.load_layouts() if cache is not None and to_write else {}
+        beside = bool(to_write) and bool(fresh) and processes == 1 and can_fork() \
+            and len(timeline.events) >= EXPORTS_BESIDE_EVENTS
+        stopping = threading.Event()  # set if the exports, written beside, fail, or on Ctrl-C
 
         def pages_and_exports() -> None:
             if processes > 1:
@@ -200,15 +199,14 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                     staged.write(page.path, renderer.render_page(page))
                     if progress is not None:
                         progress(number, len(fresh))
-            for path, make in to_write.items():
-                if not (search_beside and path == SEARCH_INDEX) and not stopping.is_set():
-                    _write_export(staged, path, make(), cache, layouts)
+            for path, make in {} if beside else to_write.items():
+                if not stopping.is_set():
+                    record_written(cache, layouts, write_export(staged, path, make(), stored_layouts.get(path)),
+                                   renderer.pieces)
 
-        if search_beside:
-            made = write_beside(SEARCH_INDEX, to_write[SEARCH_INDEX], staged, pages_and_exports, stopping,
-                                renderer.pieces)
-            if made and cache is not None:
-                cache.add_pieces(made, renderer.pieces.wanted(), set())
+        if beside:
+            for written in write_beside(to_write, staged, stored_layouts, pages_and_exports, stopping, renderer.pieces):
+                record_written(cache, layouts, written, renderer.pieces)
         else:
             pages_and_exports()
         for path, source in static.items():
@@ -229,19 +227,21 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                 fingerprints)  # late: not yet written
         cache.pages = recorded
         cache.files = cache.files if unchanged else sorted(current)
-        _keep_layouts(cache, output, layouts)
+        keep_layouts(cache, output, layouts)
     files_written, bytes_written = staged.files, staged.bytes
     if late:
         assert pages_ready is not None and cache is not None
         pages_ready(sorted(late), True)
         layouts = {}
+        stored_layouts = cache.load_layouts()
         with PatchedOutput(output) as staged:
             for path, _, make in exports:
                 if path in late:
-                    _write_export(staged, path, make(), cache, layouts)
+                    record_written(cache, layouts, write_export(staged, path, make(), stored_layouts.get(path)),
+                                   renderer.pieces)
             staged.commit()
         _record(cache.pages, output, late, fingerprints)
-        _keep_layouts(cache, output, layouts)
+        keep_layouts(cache, output, layouts)
         files_written, bytes_written = files_written + staged.files, bytes_written + staged.bytes
     if cache is not None:
         cache.output_id = folder_identity(output)  # after everything, the late exports included
@@ -250,47 +250,6 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     logger.info("rendered %d of %d pages with %d process(es)", len(early) + len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(early) + len(fresh), files_written, bytes_written,
                        time.perf_counter() - started)
-
-
-def _write_export(staged: StagedOutput, path: str, content: Content, cache: BuildCache | None,
-                  layouts: dict[str, Layout]) -> None:
-    """Write one export; a joined one (generator.joined) is spliced from its previous file if that is as written.
-
-    The layout of each joined export written goes into `layouts`; the entries made for a splice, into the cache.
-    Should the splice fail (the previous file shorter than its layout says...), the export is joined anew.
-    """
-    if not isinstance(content, JoinedExport):
-        staged.write(path, content)
-        return
-    known = cache.load_layouts().get(path) if cache is not None else None
-    previous = staged.output / path
-    splice = content.splice(known) if known is not None and known.identity is not None \
-        and known.identity == file_identity(previous) else None
-    if splice is not None:
-        try:
-            staged.write_spliced(path, splice.runs, previous)
-        except OSError as exc:
-            logger.info("joining %s anew: %s", path, exc)
-            splice = None
-    if splice is None:
-        staged.write(path, content)
-        assert content.layout is not None
-        layouts[path] = content.layout
-        return
-    layouts[path] = splice.layout
-    if splice.made and cache is not None:  # kept, and the entries they replace dropped from the store
-        cache.add_pieces(splice.made, content.pieces.wanted(),
-                         {f"{content.kind}:{digest}" for digest in splice.gone})
-
-
-def _keep_layouts(cache: BuildCache, output: Path, layouts: dict[str, Layout]) -> None:
-    """Record the layouts of the joined exports just written, with their files' identities in `output`."""
-    if not layouts:
-        return
-    known = cache.load_layouts()
-    for path, layout in layouts.items():
-        layout.identity = file_identity(output / path)
-        known[path] = layout
 
 
 def _write_first(staged: PatchedOutput, renderer: Renderer, pages: list[Page], cache: BuildCache,

@@ -49,7 +49,7 @@ from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/24"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
+FORMAT = f"{__version__}/25"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
 
 
 @functools.cache

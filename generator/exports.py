@@ -1,6 +1,7 @@
-"""Machine-readable exports: iCalendar, JSON, TimelineJS JSON, the search index.
+"""Machine-readable exports: iCalendar, JSON, TimelineJS JSON.
 
-(Atom feed, sitemap: templates; TimelineJS CSV, JSON Feed, GeoJSON, JSON-LD: generator.interchange.)
+(Atom feed, sitemap: templates; TimelineJS CSV, JSON Feed, GeoJSON, JSON-LD: generator.interchange;
+the search index: generator.search_index.)
 
 Every value is derived from the content, never from the clock, so builds are reproducible.
 """
@@ -9,22 +10,17 @@ from __future__ import annotations
 
 import html
 import json
-import re
-from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
-from itertools import chain
-from operator import itemgetter
 from typing import Any
 
 from generator.config import SiteConfig
-from generator.dates import DatePart, EventDate, label_for
+from generator.dates import DatePart
 from generator.joined import JoinedExport
 from generator.markup import MarkupRenderer
-from generator.model import STATUSES, Event, Timeline
+from generator.model import Event, Timeline
 from generator.pieces import PieceStore
 
-SEARCH_TEXT = "search-text.json"  # the searchable words, beside search.json
 ICAL_STATUS = {"planned": "TENTATIVE", "reported": "TENTATIVE", "confirmed": "CONFIRMED",
                "disputed": "TENTATIVE", "denied": "CANCELLED", "postponed": "TENTATIVE",
                "cancelled": "CANCELLED"}
@@ -143,105 +139,6 @@ def json_export(config: SiteConfig, timeline: Timeline, markup: MarkupRenderer,
     assert head.endswith('"events":[]}')
     return JoinedExport(head[:-2].encode("utf-8"), "json", True, timeline.events, pieces or PieceStore(),
                         lambda event: _json_entry(event, config, timeline, markup), b",", b"]}\n")
-
-
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKDOWN_MARKS = re.compile(r"[*_`#>]+")
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown reduced to its words (links keep their text) for searching."""
-    return " ".join(_MARKDOWN_MARKS.sub("", _MARKDOWN_LINK.sub(r"\1", markdown)).split())
-
-
-def _search_text(event: Event, timeline: Timeline) -> str:
-    """The lowercase words a text search looks in besides the title: summary and sources (outlets, titles, quotes)."""
-    words = [plain_text(event.summary), *(timeline.registry("outlets")[k].name for k in event.outlets)]
-    for source in event.sources:
-        words += [source.title, source.quote]
-    return " ".join(w for w in words if w).lower()
-
-
-def _search_text_json(event: Event, timeline: Timeline) -> str:
-    return _compact_json(_search_text(event, timeline))
-
-
-def search_text_export(timeline: Timeline, pieces: PieceStore | None = None) -> JoinedExport:
-    """The second half of the search index: each event's searchable text, fetched only for a text search.
-
-    {"version": 2, "x": [text of event 0, text of event 1, ...]}, in the order of search.json's events;
-    the titles, also searched, are in search.json.
-    """
-    return JoinedExport(b'{"version":2,"x":[', "search-text", False, timeline.events, pieces or PieceStore(),
-                        lambda event: _search_text_json(event, timeline), b",", b"]}\n")
-
-
-SearchRow = tuple[str, str, str, str, str, str, tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...],
-                  tuple[str, ...]]
-
-
-def _search_row(event: Event, page_of: Callable[[Event], str], label: Callable[[EventDate], str]) -> SearchRow:
-    """What the search index says of one event: page, title, date label, first and last day, status, and
-    its actors, places, tags (slug and name) and outlets."""
-    dates = event.date
-    return (page_of(event), event.title, label(dates), dates.earliest.isoformat(), dates.latest.isoformat(),
-            event.status, event.actors, event.places, tuple([(tag.slug, tag.name) for tag in event.tags]),
-            event.outlets)
-
-
-def render_search_index(timeline: Timeline, page_of: Callable[[Event], str],
-                        label: Callable[[EventDate], str] = label_for, pieces: PieceStore | None = None) -> bytes:
-    """The compact index the timeline's filters use, fetched only when a reader filters; no event text.
-
-    `facets` lists every actor, place, tag and outlet once as [key, name]. `events` is one column per
-    field, each with a value per event in timeline order: "id", "p" (index into `pages`), "t" (title),
-    "d" (date label, from `label`), "s"/"e" (earliest and latest ISO day), "st" (index into `statuses`),
-    "a"/"pl"/"g"/"o" (lists of actor, place, tag and outlet positions in `facets`). `text` names the
-    file with the other words to search (search_text_export), with a digest of its content so that a
-    browser never pairs this index with the text of another build.
-    It is made from each event's row (kept in `pieces`), so that the events' other fields need not be
-    read (generator.lazyevent).
-    """
-    events = timeline.events
-    pieces = pieces or PieceStore()
-    rows = pieces.many("search", events, False, lambda event: _search_row(event, page_of, label))
-    # a column at a time (zip, map and chain loop in C): 10,000 rows take 0.1 s done one by one
-    page_col, title_col, label_col, start_col, end_col, status_col, actor_col, place_col, tag_col, outlet_col = \
-        zip(*rows, strict=True) if rows else ((),) * 10
-    named = {  # only what some event names, so every option finds something
-        "actors": dict.fromkeys(chain.from_iterable(actor_col)),
-        "places": dict.fromkeys(chain.from_iterable(place_col)),
-        "outlets": dict.fromkeys(chain.from_iterable(outlet_col)),
-    }
-    tag_pairs = list(chain.from_iterable(tag_col))  # (slug, name), in timeline order
-    spelling = dict(reversed(tag_pairs))  # the first spelling wins
-    slugs = dict.fromkeys(map(itemgetter(0), tag_pairs))
-    facets: dict[str, dict[str, list[str]]] = {
-        kind: {key: [key, spelling[key]] for key in slugs} if kind == "tags" else
-        {key: [key, timeline.registry(kind)[key].name] for key in named[kind]}
-        for kind in ("actors", "places", "tags", "outlets")}
-    facets = {kind: dict(sorted(entries.items(), key=lambda item: item[1][1].casefold()))
-              for kind, entries in facets.items()}
-    position = {kind: {key: n for n, key in enumerate(entries)} for kind, entries in facets.items()}
-    statuses = {status: n for n, status in enumerate(STATUSES)}
-    pages: dict[str, int] = {}
-    actors, places, tags, outlets = (position[kind] for kind in ("actors", "places", "tags", "outlets"))
-    columns = {  # without a dictionary per event
-        "id": [event.id for event in events],
-        "p": [pages.setdefault(page, len(pages)) for page in page_col],
-        "t": list(title_col), "d": list(label_col), "s": list(start_col), "e": list(end_col),
-        "st": list(map(statuses.__getitem__, status_col)),
-        "a": [list(map(actors.__getitem__, keys)) for keys in actor_col],
-        "pl": [list(map(places.__getitem__, keys)) for keys in place_col],
-        "g": [[tags[slug] for slug, _ in pairs] for pairs in tag_col],
-        "o": [list(map(outlets.__getitem__, keys)) for keys in outlet_col],
-    }
-    digest = search_text_export(timeline, pieces).digest(6)
-    document = {
-        "version": 2, "pages": list(pages), "statuses": list(STATUSES), "text": f"{SEARCH_TEXT}?v={digest}",
-        "facets": {kind: list(entries.values()) for kind, entries in facets.items()}, "events": columns,
-    }
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _timelinejs_date(part: DatePart) -> dict[str, int]:

@@ -162,9 +162,9 @@ class StagedOutput:
         self.bytes = 0
 
     @classmethod
-    def into(cls, staging: Path) -> StagedOutput:
-        """A writer into an existing staging folder (for a render worker); it never commits."""
-        writer = cls(staging)
+    def into(cls, staging: Path, output: Path | None = None) -> StagedOutput:
+        """A writer into an existing staging folder (for a render worker) of `output`; it never commits."""
+        writer = cls(output or staging)
         writer.staging = staging
         return writer
 

@@ -9,7 +9,6 @@ build renders it, so output is byte-identical.
 
 from __future__ import annotations
 
-import threading
 from collections import ChainMap
 from collections.abc import Callable
 from typing import Any
@@ -17,9 +16,8 @@ from typing import Any
 from generator.forking import Send, run_forked
 from generator.forking import worker_count as _worker_count
 from generator.model import Event
-from generator.output import Content, StagedOutput
+from generator.output import StagedOutput
 from generator.pages import Page
-from generator.pieces import PieceStore
 from generator.render import Renderer
 
 # Below this, forking costs more than it saves. 40 was tried: a clean build of 300 synthetic events
@@ -143,32 +141,3 @@ def render_in_parallel(renderer: Renderer, pages: list[Page], staged: StagedOutp
     rest = [page for page in pages if _event_id(page) not in own_pages]
     if rest:
         _render_pages(renderer, rest, staged, _worker_count(workers, len(rest), MIN_PAGES_PER_WORKER // 4), tally)
-
-
-def write_beside(path: str, make: Callable[[], Content], staged: StagedOutput, meanwhile: Callable[[], None],
-                 stop: threading.Event, pieces: PieceStore) -> dict[str, Any]:
-    """Write one file into `staged` from a forked process while the parent runs `meanwhile` (in a thread).
-
-    For a file made anew from every event when little else changed (search.json after a date edit).
-    Gives the pieces the process made on the way (in `pieces`), for the cache: made in a build after
-    which none was stored (all of them, after a one-process cold build), they would be made again by
-    every build. Should either fail, or Ctrl-C come, `stop` is set (`meanwhile` should then end soon)
-    and the error is raised once both have stopped (see run_forked).
-    """
-    staging = staged.staging
-    assert staging is not None
-    written: list[tuple[int, int, dict[str, Any]]] = []
-
-    def work(share: str, send: Send) -> None:
-        into = StagedOutput.into(staging)
-        first = len(pieces.made)
-        into.write(share, make())
-        send((into.files, into.bytes, {key: pieces.store[key] for key in pieces.made[first:]}))
-
-    run_forked(work, [path], written.append, meanwhile, stop)
-    made: dict[str, Any] = {}
-    for files, size, pieces_made in written:  # counted once `meanwhile` has stopped writing too
-        staged.files += files
-        staged.bytes += size
-        made.update(pieces_made)
-    return made

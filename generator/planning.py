@@ -133,20 +133,22 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     if plan is None:
         plan = _plan_all(global_key, timeline, renderer, cache, memo.skeletons if memo is not None else None)
     pages, found, memo = plan
-    renderer.pieces = PieceStore(cache.fragments, memo.digests, cache.load_pieces, memo.global_key)
+    pieces = renderer.pieces = PieceStore(cache.fragments, memo.digests, cache.load_pieces, memo.global_key)
     if len(cache.digests) > len(cache.events) + STALE_DIGESTS:  # an edit adds its file's new key, not removing the old
         cache.digests = {key: pair for key, pair in cache.digests.items() if key in cache.events}
     found = dict(found)
-    found.update(_export_fingerprints(global_key, list(memo.order), renderer, pages, memo.digests))
+    # the digests of the events' pieces in timeline order, which the joined exports use again
+    full, listed = pieces.digests_of(timeline.events, True), pieces.digests_of(timeline.events, False)
+    found.update(_export_fingerprints(global_key, renderer, pages, memo.digests, full, listed))
     return pages, found, memo
 
 
-def _export_fingerprints(global_key: str, ids: list[str], renderer: Renderer, pages: list[Page],
-                         digests: dict[str, tuple[str, str]]) -> dict[str, str]:
-    """A fingerprint per export, from what each kind of export is made from (`ids`: the events in order)."""
+def _export_fingerprints(global_key: str, renderer: Renderer, pages: list[Page], digests: dict[str, tuple[str, str]],
+                         full: list[str], listed: list[str]) -> dict[str, str]:
+    """A fingerprint per export, from what each kind of export is made from (`full` and `listed`: the
+    digests of all of each event and of what lists show, in timeline order)."""
     texts = {"pages": ",".join(sorted(p.path for p in pages)),  # the sitemap lists them in this order
-             "full": ",".join([digests[event_id][0] for event_id in ids]),
-             "listed": ",".join([digests[event_id][1] for event_id in ids])}
+             "full": ",".join(full), "listed": ",".join(listed)}
     inputs = {kind: hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for kind, text in texts.items()}
     return {path: page_fingerprint(global_key, path, depends, {"inputs": inputs[depends]}, digests)
             for path, depends, _ in renderer.exports(pages)}

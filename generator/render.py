@@ -17,15 +17,7 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.errors import Problem, TemplateError, make_problem
-from generator.exports import (
-    SEARCH_TEXT,
-    ical_export,
-    json_export,
-    last_updated,
-    render_search_index,
-    search_text_export,
-    timelinejs_export,
-)
+from generator.exports import ical_export, json_export, last_updated, timelinejs_export
 from generator.i18n import load_words
 from generator.interchange import (
     event_jsonld,
@@ -40,6 +32,7 @@ from generator.model import STANCES, STATUSES, Event, Timeline
 from generator.output import Content
 from generator.pages import KIND_TITLES, Page, page_context, plan_pages
 from generator.pieces import PieceStore
+from generator.search_index import SEARCH_TEXT, search_index_export, search_text_export
 from generator.theme import THEME_DIR
 from generator.timeline_pages import timeline_pages, timeline_path, timeline_places
 
@@ -187,7 +180,7 @@ class Renderer:
 
         Pages and exports then only join pieces. The parallel build prepares events in several
         processes before rendering pages, so no piece is made twice; any order gives the same pieces.
-        search.json's rows are made where it is (render_search_index): made here, in a worker, and sent
+        search.json's rows are made where it is (search_index_export): made here, in a worker, and sent
         back, their tuples and strings would be copies of the events' own (10 MiB more at 10,000 events).
         """
         try:
@@ -274,9 +267,9 @@ class Renderer:
             ("timelinejs.csv", "listed", lambda: joined["timelinejs.csv"]),
             ("feed.json", "listed", lambda: render_json_feed(self.config, self.timeline, self.markup)),
             ("events.geojson", "listed", lambda: joined["events.geojson"]),
-            ("search.json", "listed", lambda: render_search_index(
-                self.timeline, self._page_of, self.words.date_label, self.pieces)),
             (SEARCH_TEXT, "listed", lambda: joined[SEARCH_TEXT]),
+            ("search.json", "listed", lambda: search_index_export(  # after the text: it holds the text's digest
+                self.timeline, self._page_of, self.words.date_label, self.pieces, joined[SEARCH_TEXT])),
         ]
 
     def joined_exports(self) -> dict[str, JoinedExport]:

@@ -260,7 +260,8 @@ class ShardedStore:
             summary = _summary(keys)
             if self.held.get((kind, bucket)) != summary:
                 pieces = self.pieces
-                self._write(f"{PIECES}{kind}.{bucket}", {key: pieces[key] for key in keys})
+                # each object once: strings that many pieces share (search.json's rows) are written once
+                self._write(f"{PIECES}{kind}.{bucket}", {key: pieces[key] for key in keys}, shared=True)
                 self.held[(kind, bucket)] = summary
 
     def _write(self, shard: str, entries: dict[Any, Any], shared: bool = False) -> None:

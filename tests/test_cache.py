@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -38,7 +39,8 @@ def some_event(project: Path, index: int = 50) -> Path:
     return sorted((project / "content/events").glob("*.yaml"))[index]
 
 
-JOINED = {"events.ics", "events.json", "timelinejs.json", "timelinejs.csv", "events.geojson", "search-text.json"}
+JOINED = {"events.ics", "events.json", "timelinejs.json", "timelinejs.csv", "events.geojson", "search-text.json",
+          "search.json"}
 
 
 def spied_splices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -54,6 +56,13 @@ def spied_splices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(StagedOutput, "write_spliced", counting)
     return spliced
+
+
+def search_tables(project: Path) -> list[Any]:
+    """The tables search.json's entries point into: its pages, statuses and the keys of its facets."""
+    index = json.loads((project / "site/search.json").read_text(encoding="utf-8"))
+    return [index["pages"], index["statuses"], {kind: [key for key, _ in entries]
+                                                for kind, entries in index["facets"].items()}]
 
 
 def edit_body(project: Path) -> None:
@@ -492,10 +501,13 @@ def test_spliced_exports_match_a_clean_build_and_keep_their_pieces(project: Path
     assert spliced == []
     for change in (edit_date, edit_body, edit_title, delete_event, edit_another_date):
         spliced.clear()
+        tables = search_tables(project)
         change(project)
         build_project(project, use_cache=True)
         assert snapshot(project / "site") == clean_build(project), change.__name__
-        assert set(spliced) == ({"events.json"} if change is edit_body else JOINED), change.__name__
+        # search.json's entries point into its tables: when these change, it is joined anew
+        joined = JOINED if search_tables(project) == tables else JOINED - {"search.json"}
+        assert set(spliced) == ({"events.json"} if change is edit_body else joined), change.__name__
     cache = load_cache(project)  # the entries made for the splices were kept
     assert cache.shards is not None and cache.plan is not None
     cache.shards.load_all_pieces()
@@ -506,26 +518,58 @@ def test_spliced_exports_match_a_clean_build_and_keep_their_pieces(project: Path
         <= cache.fragments.keys()
 
 
-def test_search_index_written_beside_the_pages_matches_a_clean_build(project: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """From SEARCH_BESIDE_EVENTS events, a forked process writes search.json while the parent renders the pages."""
-    from generator import build
-
-    calls: list[str] = []
-    original = build.write_beside
-
-    def counting(path: str, *args: Any) -> Any:
-        calls.append(path)
-        return original(path, *args)
-
-    monkeypatch.setattr(build, "SEARCH_BESIDE_EVENTS", 0)
-    monkeypatch.setattr(build, "write_beside", counting)
+def test_search_index_is_joined_anew_when_its_tables_change(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """search.json's entries point into its tables: a new tag changes every entry, so nothing is spliced."""
+    spliced = spied_splices(monkeypatch)
     build_project(project, use_cache=True)
-    for change in (edit_date, edit_title, delete_event, edit_body):
+    edit_tags(project)  # a tag no event had: the tag positions of the others move
+    build_project(project, use_cache=True)
+    assert "search.json" not in spliced and "search-text.json" in spliced
+    assert snapshot(project / "site") == clean_build(project)
+    spliced.clear()
+    edit_date(project)  # the tables stay: spliced again, from the file joined anew
+    build_project(project, use_cache=True)
+    assert "search.json" in spliced
+    assert snapshot(project / "site") == clean_build(project)
+
+
+def test_exports_written_beside_the_pages_match_a_clean_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From EXPORTS_BESIDE_EVENTS events, a forked process writes the exports while the parent renders the pages;
+    their layouts and the pieces made for them come back, so the next build splices them again."""
+    from generator import build
+    from generator.output import StagedOutput
+
+    calls: list[list[str]] = []
+    original = build.write_beside
+    splicing = StagedOutput.write_spliced
+    told = project / "spliced.txt"  # by the forked process
+
+    def spliced() -> list[str]:
+        return told.read_text().split() if told.exists() else []
+
+    def noted(self: StagedOutput, path: str, *args: Any) -> None:
+        with told.open("a") as note:
+            note.write(path + "\n")
+        splicing(self, path, *args)
+
+    def counting(exports: dict[str, Any], *args: Any) -> Any:
+        calls.append(sorted(exports))
+        return original(exports, *args)
+
+    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
+    monkeypatch.setattr(build, "write_beside", counting)
+    monkeypatch.setattr(StagedOutput, "write_spliced", noted)
+    build_project(project, use_cache=True)
+    for change in (edit_date, edit_title, delete_event, edit_body, edit_another_date):
         calls.clear()
+        told.unlink(missing_ok=True)
         change(project)
         build_project(project, use_cache=True)
-        assert calls == ([] if change is edit_body else ["search.json"]), change.__name__
+        if change is edit_body:
+            assert calls == [["events.json"]] and spliced() == ["events.json"]
+        else:
+            assert len(calls) == 1 and {"search.json", "feed.xml", *JOINED - {"search.json"}} <= set(calls[0])
+            assert JOINED - {"search.json"} <= set(spliced()), change.__name__
         assert snapshot(project / "site") == clean_build(project), change.__name__
 
 
@@ -533,14 +577,14 @@ def test_a_failing_search_index_beside_the_pages_leaves_the_site(project: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import build, render
 
-    monkeypatch.setattr(build, "SEARCH_BESIDE_EVENTS", 0)
+    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
     build_project(project, use_cache=True)
     before = snapshot(project / "site")
 
     def failing(*args: object) -> bytes:
         raise OSError("disk full, as it were")
 
-    monkeypatch.setattr(render, "render_search_index", failing)
+    monkeypatch.setattr(render, "search_index_export", failing)
     edit_date(project)
     with pytest.raises(OSError, match="disk full"):
         build_project(project, use_cache=True)
@@ -608,10 +652,10 @@ def test_a_splice_that_fails_is_joined_anew(project: Path, monkeypatch: pytest.M
 
 
 def test_a_failing_search_index_beside_stops_the_pages_early(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the forked process writing search.json fails, the parent's thread stops rendering pages."""
+    """When the forked process writing the exports fails, the parent's thread stops rendering pages."""
     from generator import build, render
 
-    monkeypatch.setattr(build, "SEARCH_BESIDE_EVENTS", 0)
+    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
     build_project(project, use_cache=True)
     before = snapshot(project / "site")
     rendered: list[str] = []
@@ -626,7 +670,7 @@ def test_a_failing_search_index_beside_stops_the_pages_early(project: Path, monk
         raise OSError("disk full, as it were")
 
     monkeypatch.setattr(render.Renderer, "render_page", slowly)
-    monkeypatch.setattr(render, "render_search_index", failing)
+    monkeypatch.setattr(render, "search_index_export", failing)
     edit_template(project)  # every page to render again: about 6 s at 20 ms a page
     with pytest.raises(OSError, match="disk full"):
         build_project(project, use_cache=True)
@@ -761,19 +805,24 @@ def test_event_files_listed_while_the_cache_is_read_give_a_clean_build(project: 
     assert "content/events/broken.yaml" in repr(failed.value.problems)
 
 
-def test_rows_made_for_search_json_beside_the_pages_are_kept(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build in one process (one CPU, or -j1) writes search.json from a forked process from the first build
-    on: the rows it made come back into the cache, so that the next build need not make them again."""
+def test_pieces_made_for_the_exports_beside_the_pages_are_kept(project: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build in one process (-j1) writes the exports from a forked process from the first build on: the
+    pieces it made come back into the cache, so that the next build need not make them again."""
     from generator import build
     from generator.cache import load_cache
 
-    monkeypatch.setattr(build, "SEARCH_BESIDE_EVENTS", 0)
+    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
     build_project(project, use_cache=True, workers=1)
     cache = load_cache(project)
     assert cache.shards is not None and cache.plan is not None
-    cache.shards.load_pieces("search")
+    cache.shards.load_all_pieces()
+    full = {cache.plan.global_key + pair[0] for pair in cache.plan.digests.values()}
     listed = {cache.plan.global_key + pair[1] for pair in cache.plan.digests.values()}
-    assert {f"search:{digest}" for digest in listed} <= cache.fragments.keys()
+    assert {f"json:{digest}" for digest in full} <= cache.fragments.keys()
+    for kind in ("search", "search-text", "ical", "timelinejs", "csv", "geojson"):
+        assert {f"{kind}:{digest}" for digest in listed} <= cache.fragments.keys(), kind
+    assert not any(key.startswith("search-entry:") for key in cache.fragments)  # they depend on the tables
     edit_date(project)
     build_project(project, use_cache=True, workers=1)
     assert snapshot(project / "site") == clean_build(project)

@@ -133,6 +133,30 @@ def test_too_many_new_entries_are_joined_anew() -> None:
     assert export_of(after, b",", False).splice(old.layout) is not None
 
 
+def test_entries_that_share_tables_are_made_not_stored_and_spliced_only_under_the_same_tables() -> None:
+    """search.json's entries point into tables in its head (`shared`): spliced only from a file with the same."""
+    before = {f"e{n}": f"entry {n}" for n in range(20)}
+    old = export_of(before, b",", False)
+    old.shared = "tables-1"
+    old_data = b"".join(old)
+    assert old.layout is not None and old.layout.shared == "tables-1"
+    assert not old.pieces.store  # made each time: an entry stored under its event would outlive the tables
+    ids = [*before]
+    ids.insert(15, ids.pop(3))
+    after = {event_id: before[event_id] for event_id in ids} | {"e7": "changed"}
+    made: list[str] = []
+    moved = export_of(after, b",", False, made)
+    moved.shared = "tables-1"
+    spliced = moved.splice(old.layout)
+    assert spliced is not None and made == ["e7"] and spliced.made == {}
+    fresh = export_of(after, b",", False)
+    fresh.shared = "tables-1"
+    assert apply(spliced.runs, old_data) == b"".join(fresh)
+    other = export_of(after, b",", False)
+    other.shared = "tables-2"
+    assert other.splice(old.layout) is None
+
+
 @pytest.mark.parametrize("kernel_copy", [True, False])
 def test_write_spliced_copies_ranges_of_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           kernel_copy: bool) -> None:

@@ -13,7 +13,7 @@ import feedparser
 import icalendar
 
 from generator.build import build_project
-from generator.exports import plain_text
+from generator.search_index import plain_text
 from tests.conftest import events_json
 from tests.test_benchmarks_synth import load_synth
 
@@ -101,10 +101,11 @@ def test_json_export_carries_every_event(seed_site: Path) -> None:
 
 
 def search_index(site: Path) -> dict[str, Any]:
-    """search.json with its columns turned into one dict per event (statuses by name), as timeline.js does."""
+    """search.json with each event's array turned into a dict (statuses by name), as timeline.js does."""
     index: dict[str, Any] = json.loads((site / "search.json").read_text(encoding="utf-8"))
-    columns = index["events"]
-    index["events"] = [{name: values[i] for name, values in columns.items()} for i in range(len(columns["id"]))]
+    assert index["version"] == 3
+    names = ("id", "p", "t", "d", "s", "e", "st", "a", "pl", "g", "o")
+    index["events"] = [dict(zip(names, entry, strict=True)) for entry in index["events"]]
     for event in index["events"]:
         event["st"] = index["statuses"][event["st"]]
     return index

@@ -181,7 +181,7 @@ def test_every_event_is_on_exactly_one_timeline_page_which_search_and_event_page
     assert sorted(holders) == sorted(e["id"] for e in events)
     assert all(len(paths) == 1 for paths in holders.values())
     index = json.loads((crowded_site / "search.json").read_text(encoding="utf-8"))
-    for event_id, page in zip(index["events"]["id"], index["events"]["p"], strict=True):
+    for event_id, page, *_ in index["events"]:
         assert index["pages"][page] == holders[event_id][0]
     for event_id in list(holders)[::97]:
         event_page = (crowded_site / "events" / event_id / "index.html").read_text(encoding="utf-8")

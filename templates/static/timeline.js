@@ -71,11 +71,9 @@
     if (!loading) {
       statusLine.textContent = say("index_loading");
       loading = fetchJSON(form.dataset.index).then(function (data) {
-        var columns = data.events;  // one array per field: turn them into one object per event
-        data.events = columns.id.map(function (id, i) {
-          var event = { id: id, st: data.statuses[columns.st[i]] };
-          ["p", "t", "d", "s", "e", "a", "pl", "g", "o"].forEach(function (name) { event[name] = columns[name][i]; });
-          return event;
+        data.events = data.events.map(function (r) {  // one array per event: turn each into an object
+          return { id: r[0], p: r[1], t: r[2], d: r[3], s: r[4], e: r[5], st: data.statuses[r[6]],
+                   a: r[7], pl: r[8], g: r[9], o: r[10] };
         });
         index = data;
         Object.keys(FACETS).forEach(function (name) {
