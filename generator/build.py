@@ -34,7 +34,7 @@ from generator.output import (
 from generator.paging import Page
 from generator.parallel import Progress, render_in_parallel, worker_count
 from generator.patching import loaded_edits, patch_timeline
-from generator.pieces import drop_stale_markdown, drop_stale_pieces
+from generator.pieces import drop_stale_pieces
 from generator.planmemo import Edited
 from generator.planning import plan_build
 from generator.render import TEMPLATE_EXPORTS, Renderer
@@ -137,8 +137,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     timeline, edited = _load(config, cache, drafts, in_place, changed, workers, planned=memo is not None,
                              listed=listed)
     logger.info("loaded %d events", len(timeline.events))
-    renderer = Renderer(config, timeline, cache.markdown if cache is not None else None,
-                        cache.templates if cache is not None else None)
+    renderer = Renderer(config, timeline, *((cache.markdown, cache.templates, cache.load_markdown)
+                                            if cache is not None else ()))
     if cache is not None:
         pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, memo,
                                                      edited=edited)
@@ -185,8 +185,9 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         layouts: dict[str, Layout] = {}
         to_write = {path: make for path, _, make in exports if path not in reuse and path not in late}
         stored_layouts = cache.load_layouts() if cache is not None and to_write else {}
-        beside = bool(to_write) and bool(fresh) and processes == 1 and can_fork() \
-            and len(timeline.events) >= EXPORTS_BESIDE_EVENTS
+        # the data exports, from a forked process; those made from templates (loaded here for the pages) here
+        beside = {path: make for path, make in to_write.items() if path not in TEMPLATE_EXPORTS} \
+            if fresh and processes == 1 and can_fork() and len(timeline.events) >= EXPORTS_BESIDE_EVENTS else {}
         stopping = threading.Event()  # set if the exports, written beside, fail, or on Ctrl-C
 
         def pages_and_exports() -> None:
@@ -199,13 +200,13 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                     staged.write(page.path, renderer.render_page(page))
                     if progress is not None:
                         progress(number, len(fresh))
-            for path, make in {} if beside else to_write.items():
-                if not stopping.is_set():
+            for path, make in to_write.items():
+                if path not in beside and not stopping.is_set():
                     record_written(cache, layouts, write_export(staged, path, make(), stored_layouts.get(path)),
                                    renderer.pieces)
 
         if beside:
-            for written in write_beside(to_write, staged, stored_layouts, pages_and_exports, stopping, renderer.pieces):
+            for written in write_beside(beside, staged, stored_layouts, pages_and_exports, stopping, renderer.pieces):
                 record_written(cache, layouts, written, renderer.pieces)
         else:
             pages_and_exports()
@@ -246,7 +247,7 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     if cache is not None:
         cache.output_id = folder_identity(output)  # after everything, the late exports included
         drop_stale_pieces(cache.fragments, renderer.pieces, cache.piece_kinds())  # and those read since
-        drop_stale_markdown(cache.markdown, timeline)
+        cache.drop_stale_markdown(timeline)
     logger.info("rendered %d of %d pages with %d process(es)", len(early) + len(fresh), len(pages), processes)
     return BuildResult(output, len(timeline.events), len(pages), len(early) + len(fresh), files_written, bytes_written,
                        time.perf_counter() - started)

@@ -42,9 +42,9 @@ from generator.eventfiles import EventFile, Stamp
 from generator.forking import detach
 from generator.joined import Layout
 from generator.lazyevent import stored
-from generator.model import REGISTRY_KINDS, Event
+from generator.model import REGISTRY_KINDS, Event, Timeline
 from generator.paging import YearGroup
-from generator.pieces import KINDS_PER_EVENT
+from generator.pieces import KINDS_PER_EVENT, drop_stale_markdown, most_markdown
 from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
 
@@ -135,20 +135,26 @@ class BuildCache:
         return max(1, len(self.shards.kinds))
 
     def before_rendering(self, pages: int, parallel: bool) -> None:
-        """Read what rendering needs: compiled templates; for many `pages`, or if it is small, the rendered
-        Markdown; before forking workers, every kind of piece (or each worker would read them again)."""
+        """Read what rendering needs: compiled templates; before forking workers, all the rendered Markdown
+        and every kind of piece (or each worker would read them again; else they are read when needed)."""
         if self.shards is None:
             return
-        self.shards.markdown_mode = self.markdown_mode
         self.shards.load_templates()
-        if parallel or pages >= MARKDOWN_SHARD_PAGES or self.shards.markdown_size() <= SMALL_MARKDOWN_SHARD:
-            self.shards.load_markdown()
         if parallel:
+            self.load_markdown()
             self.shards.load_all_pieces()
 
+    def load_markdown(self, key: tuple[str, bool] | None = None) -> None:
+        """Read the stored HTML of the Markdown text `key`, or of all texts (MarkupRenderer calls this on a miss)."""
+        if self.shards is not None:
+            self.shards.markdown_mode = self.markdown_mode
+            self.shards.load_markdown(key)
 
-MARKDOWN_SHARD_PAGES = 50  # fewer pages convert their few Markdown texts faster than reading them all...
-SMALL_MARKDOWN_SHARD = 1 << 20  # ...unless the shard is this small (bytes): then reading it is quicker
+    def drop_stale_markdown(self, timeline: Timeline) -> None:
+        """Drop the HTML of texts no event has any more, once the stored Markdown has grown (see ShardedStore)."""
+        if self.shards is not None and self.shards.markdown_grown(most_markdown(len(timeline.events))):
+            self.load_markdown()
+        drop_stale_markdown(self.markdown, timeline)
 
 
 def _index_state(cache: BuildCache) -> tuple[Any, ...]:

@@ -8,7 +8,7 @@ from another host; `raw_html: embed` opts in to iframes, audio and video.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from urllib.parse import urlsplit
 
 import markdown
@@ -90,8 +90,10 @@ class _InlinePatterns:
 class MarkupRenderer:
     """Converts the Markdown of summaries and bodies into sanitized HTML."""
 
-    def __init__(self, raw_html: str = "sanitize", cache: dict[tuple[str, bool], str] | None = None) -> None:
+    def __init__(self, raw_html: str = "sanitize", cache: dict[tuple[str, bool], str] | None = None,
+                 load: Callable[[tuple[str, bool]], None] | None = None) -> None:
         self.raw_html = raw_html
+        self.load = load  # reads the stored HTML of a text into `cache`, before a miss counts
         self._converter: tuple[markdown.Markdown, _InlinePatterns] | None = None  # made when first needed
         tags = set(nh3.ALLOWED_TAGS)
         attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
@@ -110,7 +112,13 @@ class MarkupRenderer:
         """The Markdown converter, made at the first conversion: 40 ms, which a build that finds every
         text in the cache does not spend."""
         if self._converter is None:
-            converter = markdown.Markdown(extensions=["extra", "sane_lists", _OfflineImages()], output_format="html")
+            # Instances, not names: a name is looked up among the installed packages' entry points (20 ms).
+            # Imported here, as the converter is made: a build that finds every text in the cache needs neither.
+            from markdown.extensions.extra import ExtraExtension
+            from markdown.extensions.sane_lists import SaneListExtension
+
+            converter = markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension(), _OfflineImages()],
+                                          output_format="html")
             if self.raw_html == "escape":
                 converter.preprocessors.deregister("html_block")
                 converter.inlinePatterns.deregister("html")
@@ -126,9 +134,16 @@ class MarkupRenderer:
         """Remove anything unsafe from an HTML fragment."""
         return self._cleaner.clean(html)
 
+    def _known(self, key: tuple[str, bool]) -> str | None:
+        html = self.cache.get(key)
+        if html is None and self.load is not None:
+            self.load(key)
+            html = self.cache.get(key)
+        return html
+
     def render(self, text: str) -> str:
         """Markdown to sanitized HTML (block level); each distinct text is converted once."""
-        html = self.cache.get((text, False))
+        html = self._known((text, False))
         if html is None:
             converter, inline = self._markdown()
             inline.narrow(text)
@@ -137,7 +152,7 @@ class MarkupRenderer:
 
     def render_inline(self, text: str) -> str:
         """Markdown for one paragraph, without the enclosing <p> element."""
-        html = self.cache.get((text, True))
+        html = self._known((text, True))
         if html is None:
             html = self.render(text)
             if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:

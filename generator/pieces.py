@@ -112,7 +112,7 @@ def drop_stale_markdown(markdown: dict[tuple[str, bool], str], timeline: Timelin
 
     The HTML of other texts (a registry's descriptions...) goes too: it is made again when next needed.
     """
-    if len(markdown) <= 2 * MARKDOWN_PER_EVENT * len(timeline.events) + MARKDOWN_SLACK:
+    if len(markdown) <= most_markdown(len(timeline.events)):
         return
     texts = {text for event in timeline.events for text in (event.summary, event.body)}
     for key in [key for key in markdown if key[0] not in texts]:
@@ -121,6 +121,11 @@ def drop_stale_markdown(markdown: dict[tuple[str, bool], str], timeline: Timelin
 
 MARKDOWN_PER_EVENT = 3  # a summary, inline and as a block, and a body
 MARKDOWN_SLACK = 100  # texts besides the events' that the cache keeps without counting
+
+
+def most_markdown(events: int) -> int:
+    """How many Markdown texts the cache keeps for `events` events before it drops those no longer used."""
+    return 2 * MARKDOWN_PER_EVENT * events + MARKDOWN_SLACK
 
 
 def drop_stale_pieces(store: dict[str, Any], pieces: PieceStore, kinds: int = KINDS_PER_EVENT) -> None:

@@ -15,6 +15,7 @@ import hashlib
 
 from generator.cache import BuildCache, digest_pair, event_digests, page_fingerprint, render_key
 from generator.config import SiteConfig
+from generator.interchange import FEED_ITEMS
 from generator.model import Timeline
 from generator.moves import only_moved, plan_moves
 from generator.paging import Page
@@ -148,7 +149,7 @@ def _export_fingerprints(global_key: str, renderer: Renderer, pages: list[Page],
     """A fingerprint per export, from what each kind of export is made from (`full` and `listed`: the
     digests of all of each event and of what lists show, in timeline order)."""
     texts = {"pages": ",".join(sorted(p.path for p in pages)),  # the sitemap lists them in this order
-             "full": ",".join(full), "listed": ",".join(listed)}
+             "full": ",".join(full), "listed": ",".join(listed), "latest": ",".join(listed[-FEED_ITEMS:])}
     inputs = {kind: hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for kind, text in texts.items()}
     return {path: page_fingerprint(global_key, path, depends, {"inputs": inputs[depends]}, digests)
             for path, depends, _ in renderer.exports(pages)}

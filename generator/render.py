@@ -66,10 +66,11 @@ class Renderer:
 
     def __init__(self, config: SiteConfig, timeline: Timeline,
                  markdown_cache: dict[tuple[str, bool], str] | None = None,
-                 template_cache: dict[str, bytes] | None = None) -> None:
+                 template_cache: dict[str, bytes] | None = None,
+                 load_markdown: Callable[[tuple[str, bool]], None] | None = None) -> None:
         self.config = config
         self.timeline = timeline
-        self.markup = MarkupRenderer(config.raw_html, markdown_cache)
+        self.markup = MarkupRenderer(config.raw_html, markdown_cache, load_markdown)
         self.pieces = PieceStore()  # replaced by the build cache's (see generator.build)
         self._places: dict[str, str] | None = None
         self._joined: tuple[PieceStore, dict[str, JoinedExport]] | None = None  # see joined_exports
@@ -249,8 +250,9 @@ class Renderer:
         """The files besides pages, each as (path, what it depends on, how to make it).
 
         The big ones are joined exports (generator.joined): one piece per event, streamed or spliced.
-        The dependency is 'listed' (what lists show of every event), 'full' (all of every event) or
-        'pages' (the list of pages), so the build can reuse an export whose inputs did not change.
+        The dependency is 'listed' (what lists show of every event), 'full' (all of every event),
+        'latest' (what lists show of the FEED_ITEMS latest events) or 'pages' (the list of pages), so the build can
+        reuse an export whose inputs did not change.
         """
         def sitemap() -> bytes:  # in the order of the paths, which moving an event does not change
             paths = sorted(p.url_path for p in pages if p.path != "404.html")
@@ -265,7 +267,7 @@ class Renderer:
             ("events.json", "full", lambda: joined["events.json"]),
             ("timelinejs.json", "listed", lambda: joined["timelinejs.json"]),
             ("timelinejs.csv", "listed", lambda: joined["timelinejs.csv"]),
-            ("feed.json", "listed", lambda: render_json_feed(self.config, self.timeline, self.markup)),
+            ("feed.json", "latest", lambda: render_json_feed(self.config, self.timeline, self.markup)),
             ("events.geojson", "listed", lambda: joined["events.geojson"]),
             (SEARCH_TEXT, "listed", lambda: joined[SEARCH_TEXT]),
             ("search.json", "listed", lambda: search_index_export(  # after the text: it holds the text's digest

@@ -26,7 +26,8 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN, TEMPLATES, LAYOUTS = "markdown", "templates", "layouts"
+TEMPLATES, LAYOUTS = "templates", "layouts"
+MARKDOWN = "markdown-"  # + "inline." or "block." and a bucket (see markdown_shard)
 PIECES = "pieces-"  # + the kind of piece and a bucket, e.g. pieces-card.3 (see generator.pieces)
 BUCKETS = "0123456789abcdef"
 EVENTS = "events-"  # + the first digit of the events' content keys: the validated events, in 16 buckets
@@ -88,6 +89,16 @@ def _bucket(digest: str) -> str:
     return char if char in BUCKETS and char else BUCKETS[ord(char or "0") % 16]
 
 
+def markdown_shard(key: tuple[str, bool]) -> str:
+    """The shard that holds the HTML of a Markdown text: inline (summaries, small) or block (bodies), then a
+    bucket by the text's length, known without hashing the text.
+
+    A one-event edit reads the buckets of the texts it converts and the feeds' hundred summaries: about
+    4 MB of inline HTML and one block bucket at 10,000 events, instead of 40 MB."""
+    text, inline = key
+    return f"{MARKDOWN}{'inline' if inline else 'block'}.{BUCKETS[len(text) % len(BUCKETS)]}"
+
+
 def _summary(keys: Collection[Hashable]) -> tuple[int, int]:
     """Enough to tell, within one process, whether a bucket's keys changed: their count and hashes."""
     return len(keys), functools.reduce(operator.xor, map(hash, keys), 0)
@@ -107,7 +118,7 @@ class ShardedStore:
     def __init__(self, folder: Path, tag: str, markdown: dict[tuple[str, bool], str], pieces: dict[str, Any],
                  templates: dict[str, bytes], stored: bool, layouts: dict[str, Any] | None = None) -> None:
         self.folder, self.tag = folder, tag
-        self.markdown_mode = ""  # the Markdown shard is read only if written in the same raw_html mode
+        self.markdown_mode = ""  # the Markdown shards are read only if written in the same raw_html mode
         self.markdown, self.pieces, self.templates = markdown, pieces, templates
         self.layouts = layouts if layouts is not None else {}  # export path -> generator.joined.Layout
         self.stored = stored  # False: nothing is stored yet, so what is in memory is complete
@@ -117,7 +128,7 @@ class ShardedStore:
         self.buckets: dict[str, tuple[str, frozenset[str]]] = {}  # event bucket -> (its tag, its keys) on disk
 
     def _tag(self, shard: str) -> str:
-        return f"{self.tag}|{self.markdown_mode}" if shard == MARKDOWN else self.tag
+        return f"{self.tag}|{self.markdown_mode}" if shard.startswith(MARKDOWN) else self.tag
 
     def _read(self, shard: str) -> dict[Any, Any]:
         data = read_pickle(self.folder / f"{shard}.pickle") if self.stored else None
@@ -158,19 +169,26 @@ class ShardedStore:
         for kind in sorted({name[len(PIECES):].rpartition(".")[0] for name in names}):
             self.load_pieces(kind)
 
-    def markdown_size(self) -> int:
-        """The size of the stored Markdown shard in bytes (0 if there is none)."""
-        try:
-            return (self.folder / f"{MARKDOWN}.pickle").stat().st_size if self.stored else 0
-        except OSError:
-            return 0
+    def load_markdown(self, key: tuple[str, bool] | None = None) -> None:
+        """Make sure the stored HTML of the Markdown text `key` is in memory, or all of it (each shard read once)."""
+        if key is not None:
+            shards = [markdown_shard(key)]
+        else:
+            shards = sorted(path.name.removesuffix(".pickle") for path in self.folder.glob(f"{MARKDOWN}*.pickle")) \
+                if self.stored else []
+        for shard in shards:
+            if shard not in self.loaded:
+                entries = self._read(shard)
+                self.markdown.update(entries)
+                self.loaded[shard] = _summary(entries)
 
-    def load_markdown(self) -> None:
-        """Make sure the rendered Markdown is in memory (read at most once)."""
-        if MARKDOWN not in self.loaded:
-            entries = self._read(MARKDOWN)
-            self.markdown.update(entries)
-            self.loaded[MARKDOWN] = _summary(entries)
+    def markdown_grown(self, most: int) -> bool:
+        """Whether a Markdown shard read holds more than its share of `most` texts.
+
+        Each edit of a summary or body adds a text, and only a build that holds every text can tell
+        which are no longer used (see generator.pieces.drop_stale_markdown)."""
+        share = most // len(BUCKETS)
+        return any(summary[0] > share for shard, summary in self.loaded.items() if shard.startswith(MARKDOWN))
 
     def load_templates(self) -> None:
         """Make sure the compiled templates are in memory (read at most once)."""
@@ -243,15 +261,32 @@ class ShardedStore:
             if "." not in path.name.removesuffix(".pickle"):  # a whole kind in one file, as earlier versions kept it
                 with contextlib.suppress(OSError):
                     path.unlink()
-        if (MARKDOWN in self.loaded or complete) and self.loaded.get(MARKDOWN) != _summary(self.markdown):
-            self._write(MARKDOWN, self.markdown)
-            self.loaded[MARKDOWN] = _summary(self.markdown)
+        self._save_markdown(complete)
         if (TEMPLATES in self.loaded or complete) and self.loaded.get(TEMPLATES) != self.templates:
             self._write(TEMPLATES, self.templates)
             self.loaded[TEMPLATES] = dict(self.templates)
         if (LAYOUTS in self.loaded or complete) and self.loaded.get(LAYOUTS) != _identities(self.layouts):
             self._write(LAYOUTS, self.layouts, shared=True)  # the layouts share their digests
             self.loaded[LAYOUTS] = _identities(self.layouts)
+
+    def _save_markdown(self, complete: bool) -> None:
+        """Write the Markdown shards whose texts changed; one not read is read first, to keep what it holds."""
+        by_shard: dict[str, list[tuple[str, bool]]] = {}
+        for key in self.markdown:
+            by_shard.setdefault(markdown_shard(key), []).append(key)
+        for shard in sorted(by_shard.keys() | {s for s in self.loaded if s.startswith(MARKDOWN)}):
+            if shard not in self.loaded and not complete:  # texts converted without reading it
+                stored = self._read(shard)
+                self.loaded[shard] = _summary(stored)
+                if stored.keys() - self.markdown.keys():
+                    self.markdown.update(stored)
+                    by_shard[shard] = list(dict.fromkeys([*by_shard[shard], *stored]))
+            keys = by_shard.get(shard, [])
+            if self.loaded.get(shard) != _summary(keys):
+                self._write(shard, {key: self.markdown[key] for key in keys})
+                self.loaded[shard] = _summary(keys)
+        with contextlib.suppress(OSError):
+            (self.folder / "markdown.pickle").unlink()  # all of it in one file, as earlier versions kept it
 
     def _save_kind(self, kind: str, buckets: dict[str, list[str]]) -> None:
         """Write the buckets of one kind of piece (their keys, by bucket) whose keys differ from what is stored."""

@@ -292,7 +292,7 @@ def test_no_change_build_neither_reads_nor_writes_the_big_caches(project: Path) 
     index, shards = cache_file(project), cache_file(project).with_suffix(".shards")
     files = sorted(set(shards.glob("*.pickle")) - set(shards.glob("events-*.pickle")))  # events: always read
     names = {f.name.split(".")[0] for f in files}
-    assert index.is_file() and names >= {"markdown", "templates", "pieces-card", "pieces-json"}
+    assert index.is_file() and names >= {"markdown-inline", "markdown-block", "templates", "pieces-card", "pieces-json"}
     before = index.stat().st_mtime_ns
     for file in files:
         file.write_bytes(b"unreadable: a no-change build must not even look")
@@ -316,7 +316,7 @@ def test_an_edit_reads_and_writes_only_the_shards_it_needs(project: Path) -> Non
     rewritten = {file.name for file in shards.glob("*.pickle") if file.stat().st_mtime_ns != stamps.get(file.name)}
     buckets = {name for name in rewritten if name.startswith("events-")}
     assert 1 <= len(buckets) <= 2  # the buckets of the old and the new version of the edited event
-    assert {name.split(".")[0] for name in rewritten - buckets} <= {"pieces-json", "layouts", "markdown"}
+    assert {name.split(".")[0] for name in rewritten - buckets} <= {"pieces-json", "layouts", "markdown-block"}
     json = {name for name in rewritten if name.startswith("pieces-json.")}
     assert 1 <= len(json) <= 2  # the buckets of the new entry and the old
     assert snapshot(project / "site") == clean_build(project)
@@ -518,6 +518,34 @@ def test_spliced_exports_match_a_clean_build_and_keep_their_pieces(project: Path
         <= cache.fragments.keys()
 
 
+def test_the_json_feed_is_written_again_only_when_one_of_its_events_changes(project: Path) -> None:
+    """feed.json shows the FEED_ITEMS latest events: an edit to an older one leaves the file as it is."""
+    from generator.interchange import FEED_ITEMS
+
+    feed = project / "site/feed.json"
+    build_project(project, use_cache=True)
+    events = len(list((project / "content/events").glob("*.yaml")))
+    assert events > FEED_ITEMS + 10
+    older = next(i for i in range(events) if i not in latest_files(project, FEED_ITEMS))
+    before = feed.stat().st_ino
+    edit_title(project, older)
+    build_project(project, use_cache=True)
+    assert feed.stat().st_ino == before
+    assert snapshot(project / "site") == clean_build(project)
+    edit_title(project, latest_files(project, FEED_ITEMS)[0])
+    build_project(project, use_cache=True)
+    assert feed.stat().st_ino != before and b"Edited title" in feed.read_bytes()
+    assert snapshot(project / "site") == clean_build(project)
+
+
+def latest_files(project: Path, count: int) -> list[int]:
+    """The positions (in file order, as some_event counts) of the `count` latest events on the timeline."""
+    files = sorted((project / "content/events").glob("*.yaml"))
+    ids = [event["id"] for event in json.loads((project / "site/events.json").read_text())["events"]]
+    position = {path.stem: n for n, path in enumerate(files)}
+    return [position[event_id] for event_id in ids[-count:]]
+
+
 def test_search_index_is_joined_anew_when_its_tables_change(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """search.json's entries point into its tables: a new tag changes every entry, so nothing is spliced."""
     spliced = spied_splices(monkeypatch)
@@ -568,7 +596,7 @@ def test_exports_written_beside_the_pages_match_a_clean_build(project: Path, mon
         if change is edit_body:
             assert calls == [["events.json"]] and spliced() == ["events.json"]
         else:
-            assert len(calls) == 1 and {"search.json", "feed.xml", *JOINED - {"search.json"}} <= set(calls[0])
+            assert len(calls) == 1 and set(calls[0]) >= JOINED and "feed.xml" not in calls[0]
             assert JOINED - {"search.json"} <= set(spliced()), change.__name__
         assert snapshot(project / "site") == clean_build(project), change.__name__
 
