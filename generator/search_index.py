@@ -122,10 +122,9 @@ def search_index_export(timeline: Timeline, page_of: Callable[[Event], str],
     page_at = {page: n for n, page in enumerate(pages)}
     status_at = {status: n for n, status in enumerate(STATUSES)}
     actor_at, place_at, tag_at, outlet_at = ({key: n for n, key in enumerate(facets[kind])} for kind in FACET_KINDS)
-    row_of = dict(zip([event.id for event in events], rows, strict=True))
 
-    def entry(event: Event) -> str:
-        row = row_of[event.id]
+    def entry(event: Event) -> str:  # for the few events a splice needs, or for all when the file is joined anew
+        row = pieces.get("search", event, False, lambda: _search_row(event, page_of, label))
         return _compact_json([event.id, page_at[row[0]], row[1], row[2], row[3], row[4], status_at[row[5]],
                               [actor_at[key] for key in row[6]], [place_at[key] for key in row[7]],
                               [tag_at[slug] for slug, _ in row[8]], [outlet_at[key] for key in row[9]]])
