@@ -137,8 +137,11 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
     timeline, edited = _load(config, cache, drafts, in_place, changed, workers, planned=memo is not None,
                              listed=listed)
     logger.info("loaded %d events", len(timeline.events))
-    renderer = Renderer(config, timeline, *((cache.markdown, cache.templates, cache.load_markdown)
-                                            if cache is not None else ()))
+    if cache is not None:
+        renderer = Renderer(config, timeline, markdown_cache=cache.markdown, template_cache=cache.templates,
+                            load_markdown=cache.load_markdown)
+    else:
+        renderer = Renderer(config, timeline)
     if cache is not None:
         pages, fingerprints, cache.plan = plan_build(config, timeline, renderer, cache, memo,
                                                      edited=edited)
@@ -205,10 +208,13 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
                     record_written(cache, layouts, write_export(staged, path, make(), stored_layouts.get(path)),
                                    renderer.pieces)
 
-        if beside:
-            for written in write_beside(beside, staged, stored_layouts, pages_and_exports, stopping, renderer.pieces):
-                record_written(cache, layouts, written, renderer.pieces)
-        else:
+        found = write_beside(beside, staged, stored_layouts, pages_and_exports, stopping, renderer.pieces) \
+            if beside else None
+        for written in found or ():
+            record_written(cache, layouts, written, renderer.pieces)
+        if found is None:  # nothing beside, or no process could be started for it (which set `stopping`)
+            beside.clear()
+            stopping.clear()
             pages_and_exports()
         for path, source in static.items():
             staged.write(path, source.read_bytes())

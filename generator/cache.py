@@ -49,7 +49,7 @@ from generator.registry import Registry
 from generator.store import ShardedStore, read_pickle, write_pickle
 
 logger = logging.getLogger(__name__)
-FORMAT = f"{__version__}/25"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
+FORMAT = f"{__version__}/26"  # bump whenever BuildCache changes shape, or its Markdown HTML is made otherwise
 
 
 @functools.cache
@@ -135,8 +135,11 @@ class BuildCache:
         return max(1, len(self.shards.kinds))
 
     def before_rendering(self, pages: int, parallel: bool) -> None:
-        """Read what rendering needs: compiled templates; before forking workers, all the rendered Markdown
-        and every kind of piece (or each worker would read them again; else they are read when needed)."""
+        """Read what rendering needs: the compiled templates, and everything else before forking workers.
+
+        Before forking, all the rendered Markdown and every kind of piece are read (or each worker would
+        read them again); otherwise they are read when first needed.
+        """
         if self.shards is None:
             return
         self.shards.load_templates()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.forking import Send, run_forked
+from generator.forking import ForkError, Send, run_forked
 from generator.joined import JoinedExport, Layout
 from generator.output import Content, StagedOutput, file_identity
 from generator.pieces import PieceStore
@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 class Written:
     """What the build cache must learn from writing one export."""
 
-    path: str
+    path: str  # "": the pieces a forked writer made on the way, which belong to no one export
     layout: Layout | None = None  # a joined export's, once written
     made: dict[str, Any] = field(default_factory=dict)  # pieces made on the way, by key
     gone: set[str] = field(default_factory=set)  # the keys of stored pieces that those replace
@@ -45,7 +45,7 @@ def write_export(staged: StagedOutput, path: str, content: Content, known: Layou
         staged.write(path, content)
         return Written(path)
     assert staged.staging is not None
-    content.written = staged.staging / path  # search.json holds the digest of search-text.json
+    content.written = None  # until written whole (search.json holds the digest of search-text.json's bytes)
     previous = staged.output / path
     splice = content.splice(known) if known is not None and known.identity is not None \
         and known.identity == file_identity(previous) else None
@@ -57,6 +57,8 @@ def write_export(staged: StagedOutput, path: str, content: Content, known: Layou
             splice = None
     if splice is None:
         staged.write(path, content)
+    content.written = staged.staging / path
+    if splice is None:
         assert content.layout is not None
         return Written(path, content.layout)
     return Written(path, splice.layout, splice.made, {f"{content.kind}:{digest}" for digest in splice.gone}
@@ -82,14 +84,15 @@ def keep_layouts(cache: BuildCache, output: Path, layouts: dict[str, Layout]) ->
 
 
 def write_beside(exports: dict[str, Callable[[], Content]], staged: StagedOutput, known: dict[str, Layout],
-                 meanwhile: Callable[[], None], stop: threading.Event, pieces: PieceStore) -> list[Written]:
+                 meanwhile: Callable[[], None], stop: threading.Event, pieces: PieceStore) -> list[Written] | None:
     """Write `exports` into `staged` from a forked process while the parent runs `meanwhile` (in a thread).
 
     For a build that renders its pages in one process: the pages are made from templates, the exports
     from pieces, and the two take about as long. Gives what each export's writing gave (see
     write_export), and last the pieces the process made on the way (in `pieces`: search.json's rows...),
     for the cache. Should either fail, or Ctrl-C come, `stop` is set (`meanwhile` should then end soon)
-    and the error is raised once both have stopped (see run_forked).
+    and the error is raised once both have stopped (see run_forked). None if no process could be
+    started: then nothing was written and `meanwhile` did not run.
     """
     staging = staged.staging
     assert staging is not None
@@ -102,7 +105,11 @@ def write_beside(exports: dict[str, Callable[[], Content]], staged: StagedOutput
         written.append(Written("", made={key: pieces.store[key] for key in pieces.made[first:]}))
         send((into.files, into.bytes, written))  # one message: the layouts share their digests
 
-    run_forked(work, [list(exports)], sent.append, meanwhile, stop)
+    try:
+        run_forked(work, [list(exports)], sent.append, meanwhile, stop)
+    except ForkError as exc:
+        logger.info("writing the exports here: %s", exc)
+        return None
     found: list[Written] = []
     for files, size, written in sent:  # counted once `meanwhile` has stopped writing too
         staged.files += files

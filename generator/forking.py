@@ -146,6 +146,10 @@ def _worker(work: Callable[[Share, Send], None], share: Share, channel: Connecti
         channel.close()
 
 
+class ForkError(OSError):
+    """The system would not start another process (too many processes, too little memory)."""
+
+
 def run_forked(work: Callable[[Share, Send], None], shares: Sequence[Share], heard: Callable[[Any], None],
                meanwhile: Callable[[], None] | None = None, stop: threading.Event | None = None) -> None:
     """Run `work(share, send)` in one forked process per share; the parent passes each message to `heard`.
@@ -166,8 +170,13 @@ def run_forked(work: Callable[[Share, Send], None], shares: Sequence[Share], hea
         for share in shares:
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=_worker, args=(work, share, send))
-            process.start()
-            send.close()
+            try:
+                process.start()
+            except OSError as exc:  # no process for this share: those started are stopped below
+                receive.close()
+                raise ForkError(str(exc)) from exc
+            finally:
+                send.close()
             running[receive] = process
         if meanwhile is not None:
             helper = threading.Thread(target=_catching, args=(meanwhile, helper_failure), daemon=True)

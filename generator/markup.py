@@ -112,12 +112,21 @@ class MarkupRenderer:
         """The Markdown converter, made at the first conversion: 40 ms, which a build that finds every
         text in the cache does not spend."""
         if self._converter is None:
-            # Instances, not names: a name is looked up among the installed packages' entry points (20 ms).
-            # Imported here, as the converter is made: a build that finds every text in the cache needs neither.
-            from markdown.extensions.extra import ExtraExtension
+            # Instances, not names: a name is looked up among the installed packages' entry points (20 ms),
+            # and so is each extension that "extra" names, so these are extra's own, in its order.
+            # Imported here, as the converter is made: a build that finds every text in the cache needs none.
+            from markdown.extensions.abbr import AbbrExtension
+            from markdown.extensions.attr_list import AttrListExtension
+            from markdown.extensions.def_list import DefListExtension
+            from markdown.extensions.fenced_code import FencedCodeExtension
+            from markdown.extensions.footnotes import FootnoteExtension
+            from markdown.extensions.md_in_html import MarkdownInHtmlExtension
             from markdown.extensions.sane_lists import SaneListExtension
+            from markdown.extensions.tables import TableExtension
 
-            converter = markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension(), _OfflineImages()],
+            extra = [FencedCodeExtension(), FootnoteExtension(), AttrListExtension(), DefListExtension(),
+                     TableExtension(), AbbrExtension(), MarkdownInHtmlExtension()]
+            converter = markdown.Markdown(extensions=[*extra, SaneListExtension(), _OfflineImages()],
                                           output_format="html")
             if self.raw_html == "escape":
                 converter.preprocessors.deregister("html_block")

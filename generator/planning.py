@@ -146,8 +146,10 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
 
 def _export_fingerprints(global_key: str, renderer: Renderer, pages: list[Page], digests: dict[str, tuple[str, str]],
                          full: list[str], listed: list[str]) -> dict[str, str]:
-    """A fingerprint per export, from what each kind of export is made from (`full` and `listed`: the
-    digests of all of each event and of what lists show, in timeline order)."""
+    """A fingerprint per export, from what each kind of export is made from.
+
+    `full` and `listed` are the digests of all of each event and of what lists show, in timeline order.
+    """
     texts = {"pages": ",".join(sorted(p.path for p in pages)),  # the sitemap lists them in this order
              "full": ",".join(full), "listed": ",".join(listed), "latest": ",".join(listed[-FEED_ITEMS:])}
     inputs = {kind: hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for kind, text in texts.items()}

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATES, LAYOUTS = "templates", "layouts"
 MARKDOWN = "markdown-"  # + "inline." or "block." and a bucket (see markdown_shard)
+MARKDOWN_COUNTS = "markdown-counts"  # how many texts each Markdown shard holds
 PIECES = "pieces-"  # + the kind of piece and a bucket, e.g. pieces-card.3 (see generator.pieces)
 BUCKETS = "0123456789abcdef"
 EVENTS = "events-"  # + the first digit of the events' content keys: the validated events, in 16 buckets
@@ -90,11 +91,12 @@ def _bucket(digest: str) -> str:
 
 
 def markdown_shard(key: tuple[str, bool]) -> str:
-    """The shard that holds the HTML of a Markdown text: inline (summaries, small) or block (bodies), then a
-    bucket by the text's length, known without hashing the text.
+    """The shard holding the HTML of a Markdown text: inline or block, then a bucket by the text's length.
 
-    A one-event edit reads the buckets of the texts it converts and the feeds' hundred summaries: about
-    4 MB of inline HTML and one block bucket at 10,000 events, instead of 40 MB."""
+    Inline HTML (summaries, small) is kept apart from block HTML (bodies), and the bucket is known without
+    hashing the text. A one-event edit reads the buckets of the texts it shows and the feeds' hundred
+    summaries, about 0.1–4 MB at 10,000 events, instead of 40 MB.
+    """
     text, inline = key
     return f"{MARKDOWN}{'inline' if inline else 'block'}.{BUCKETS[len(text) % len(BUCKETS)]}"
 
@@ -126,6 +128,7 @@ class ShardedStore:
         self.kinds: set[str] = set()  # the kinds of piece read
         self.held: dict[tuple[str, str], tuple[int, int]] = {}  # (kind, bucket) -> _summary of what is stored
         self.buckets: dict[str, tuple[str, frozenset[str]]] = {}  # event bucket -> (its tag, its keys) on disk
+        self.markdown_counts: dict[str, int] | None = None  # see _markdown_counts
 
     def _tag(self, shard: str) -> str:
         return f"{self.tag}|{self.markdown_mode}" if shard.startswith(MARKDOWN) else self.tag
@@ -174,21 +177,29 @@ class ShardedStore:
         if key is not None:
             shards = [markdown_shard(key)]
         else:
-            shards = sorted(path.name.removesuffix(".pickle") for path in self.folder.glob(f"{MARKDOWN}*.pickle")) \
+            shards = sorted(path.name.removesuffix(".pickle") for path in self.folder.glob(f"{MARKDOWN}*.*.pickle")) \
                 if self.stored else []
         for shard in shards:
             if shard not in self.loaded:
                 entries = self._read(shard)
                 self.markdown.update(entries)
                 self.loaded[shard] = _summary(entries)
+                self._markdown_counts()[shard] = len(entries)
 
     def markdown_grown(self, most: int) -> bool:
-        """Whether a Markdown shard read holds more than its share of `most` texts.
+        """Whether the Markdown shards hold more than `most` texts in all, by the counts stored with them.
 
         Each edit of a summary or body adds a text, and only a build that holds every text can tell
-        which are no longer used (see generator.pieces.drop_stale_markdown)."""
-        share = most // len(BUCKETS)
-        return any(summary[0] > share for shard, summary in self.loaded.items() if shard.startswith(MARKDOWN))
+        which are no longer used (see generator.pieces.drop_stale_markdown).
+        """
+        return sum(self._markdown_counts().values()) > most
+
+    def _markdown_counts(self) -> dict[str, int]:
+        """How many texts each Markdown shard holds (read once, kept up to date as shards are read or written)."""
+        if self.markdown_counts is None:
+            self.markdown_counts = {shard: count for shard, count in self._read(MARKDOWN_COUNTS).items()
+                                    if isinstance(count, int)}
+        return self.markdown_counts
 
     def load_templates(self) -> None:
         """Make sure the compiled templates are in memory (read at most once)."""
@@ -274,6 +285,7 @@ class ShardedStore:
         by_shard: dict[str, list[tuple[str, bool]]] = {}
         for key in self.markdown:
             by_shard.setdefault(markdown_shard(key), []).append(key)
+        written = False
         for shard in sorted(by_shard.keys() | {s for s in self.loaded if s.startswith(MARKDOWN)}):
             if shard not in self.loaded and not complete:  # texts converted without reading it
                 stored = self._read(shard)
@@ -285,6 +297,9 @@ class ShardedStore:
             if self.loaded.get(shard) != _summary(keys):
                 self._write(shard, {key: self.markdown[key] for key in keys})
                 self.loaded[shard] = _summary(keys)
+                self._markdown_counts()[shard], written = len(keys), True
+        if written:
+            self._write(MARKDOWN_COUNTS, self._markdown_counts())
         with contextlib.suppress(OSError):
             (self.folder / "markdown.pickle").unlink()  # all of it in one file, as earlier versions kept it
 

@@ -316,7 +316,7 @@ def test_an_edit_reads_and_writes_only_the_shards_it_needs(project: Path) -> Non
     rewritten = {file.name for file in shards.glob("*.pickle") if file.stat().st_mtime_ns != stamps.get(file.name)}
     buckets = {name for name in rewritten if name.startswith("events-")}
     assert 1 <= len(buckets) <= 2  # the buckets of the old and the new version of the edited event
-    assert {name.split(".")[0] for name in rewritten - buckets} <= {"pieces-json", "layouts", "markdown-block"}
+    assert {name.split(".")[0] for name in rewritten - buckets} <= {"pieces-json", "layouts", "markdown-block", "markdown-counts"}
     json = {name for name in rewritten if name.startswith("pieces-json.")}
     assert 1 <= len(json) <= 2  # the buckets of the new entry and the old
     assert snapshot(project / "site") == clean_build(project)
@@ -599,6 +599,26 @@ def test_exports_written_beside_the_pages_match_a_clean_build(project: Path, mon
             assert len(calls) == 1 and set(calls[0]) >= JOINED and "feed.xml" not in calls[0]
             assert JOINED - {"search.json"} <= set(spliced()), change.__name__
         assert snapshot(project / "site") == clean_build(project), change.__name__
+
+
+def test_exports_are_written_here_when_no_process_can_be_started(project: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system that will not start another process (too many, too little memory) still gets its site."""
+    import multiprocessing
+
+    from generator import build
+
+    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
+    build_project(project, use_cache=True)
+    context = multiprocessing.get_context("fork")
+
+    def refused(self: Any) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(type(context.Process()), "start", refused)
+    edit_date(project)
+    build_project(project, use_cache=True)
+    assert snapshot(project / "site") == clean_build(project)
 
 
 def test_a_failing_search_index_beside_the_pages_leaves_the_site(project: Path,

@@ -105,3 +105,19 @@ def test_trying_only_the_inline_patterns_that_can_match_changes_nothing(text: st
         narrowed, every = MarkupRenderer(raw_html), MarkupRenderer(raw_html)
         every._markdown()[1].narrow = lambda text: None  # type: ignore[method-assign]  # every pattern, always
         assert narrowed.render(text) == every.render(text), text
+
+
+def test_the_converter_is_python_markdowns_extra_and_sane_lists() -> None:
+    """The converter is built from extension instances (no entry-point scan) in the order "extra" names them."""
+    import markdown
+    import markdown.util
+
+    text = ("Some *text* [a](https://example.org)\n\n- a\n- b\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+            "Foot[^1]\n\n[^1]: note\n\n*[HTML]: Hyper\n\nHTML abbr {: #id }\n\n```\ncode\n```\n\n"
+            "Term\n:   definition\n\n<div markdown=\"1\">*inside*</div>\n\n1. one\n* two\n")
+    markup = MarkupRenderer()
+    markdown.util.get_installed_extensions.cache_clear()
+    html = markup.render(text)
+    assert markdown.util.get_installed_extensions.cache_info().misses == 0
+    by_name = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html").convert(text)
+    assert html == markup.sanitize(by_name)

@@ -54,9 +54,12 @@ def test_texts_converted_without_reading_their_shard_join_those_stored(tmp_path:
     assert everything == {**texts(64), ("new text", True): "new"}
 
 
-def test_a_shard_read_that_has_grown_is_reported(tmp_path: Path) -> None:
-    store(tmp_path, texts(64), stored=False).save()
+def test_the_number_of_stored_texts_is_known_without_reading_them(tmp_path: Path) -> None:
+    """A build tells whether the stored Markdown has grown past what it should hold from a small count file."""
+    store(tmp_path, texts(64), stored=False).save()  # 128 texts
     shards = store(tmp_path, {})
-    shards.load_markdown(("x", True))  # 4 texts in that shard
-    assert not shards.markdown_grown(most=4 * 16)
-    assert shards.markdown_grown(most=3 * 16)
+    assert not shards.markdown_grown(most=128) and shards.markdown_grown(most=127)
+    assert not shards.loaded  # no shard was read to tell
+    markdown: dict[tuple[str, bool], str] = {("new text", False): "<p>new</p>"}
+    store(tmp_path, markdown).save()  # one more text, in a shard never read: read, joined, counted
+    assert store(tmp_path, {}).markdown_grown(most=128)

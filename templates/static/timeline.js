@@ -56,8 +56,8 @@
   box.hidden = false;
   if (window.matchMedia && matchMedia("(min-width: 40em)").matches) box.open = true;  // closed on a phone
 
-  function fetchJSON(url) {
-    return fetch(url).then(function (response) {
+  function fetchJSON(url, options) {
+    return fetch(url, options).then(function (response) {
       if (!response.ok) throw new Error(response.status);
       return response.json();
     });
@@ -70,7 +70,8 @@
   function load() {
     if (!loading) {
       statusLine.textContent = say("index_loading");
-      loading = fetchJSON(form.dataset.index).then(function (data) {
+      // revalidated: a copy the browser kept from an earlier build (or format) must not be paired with this page
+      loading = fetchJSON(form.dataset.index, { cache: "no-cache" }).then(function (data) {
         data.events = data.events.map(function (r) {  // one array per event: turn each into an object
           return { id: r[0], p: r[1], t: r[2], d: r[3], s: r[4], e: r[5], st: data.statuses[r[6]],
                    a: r[7], pl: r[8], g: r[9], o: r[10] };
