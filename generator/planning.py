@@ -134,12 +134,12 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     if plan is None:
         plan = _plan_all(global_key, timeline, renderer, cache, memo.skeletons if memo is not None else None)
     pages, found, memo = plan
-    pieces = renderer.pieces = PieceStore(cache.fragments, memo.digests, cache.load_pieces, memo.global_key)
+    renderer.pieces = PieceStore(cache.fragments, memo.digests, cache.load_pieces, memo.global_key)
     if len(cache.digests) > len(cache.events) + STALE_DIGESTS:  # an edit adds its file's new key, not removing the old
         cache.digests = {key: pair for key, pair in cache.digests.items() if key in cache.events}
     found = dict(found)
-    # the digests of the events' pieces in timeline order, which the joined exports use again
-    full, listed = pieces.digests_of(timeline.events, True), pieces.digests_of(timeline.events, False)
+    ids = list(memo.order)  # in timeline order
+    full, listed = [memo.digests[event_id][0] for event_id in ids], [memo.digests[event_id][1] for event_id in ids]
     found.update(_export_fingerprints(global_key, renderer, pages, memo.digests, full, listed))
     return pages, found, memo
 
