@@ -316,7 +316,8 @@ def test_an_edit_reads_and_writes_only_the_shards_it_needs(project: Path) -> Non
     rewritten = {file.name for file in shards.glob("*.pickle") if file.stat().st_mtime_ns != stamps.get(file.name)}
     buckets = {name for name in rewritten if name.startswith("events-")}
     assert 1 <= len(buckets) <= 2  # the buckets of the old and the new version of the edited event
-    assert {name.split(".")[0] for name in rewritten - buckets} <= {"pieces-json", "layouts", "markdown-block", "markdown-counts"}
+    assert {name.split(".")[0] for name in rewritten - buckets} <= {"pieces-json", "layouts", "markdown-block",
+                                                                     "markdown-counts"}
     json = {name for name in rewritten if name.startswith("pieces-json.")}
     assert 1 <= len(json) <= 2  # the buckets of the new entry and the old
     assert snapshot(project / "site") == clean_build(project)
