@@ -188,9 +188,11 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
         layouts: dict[str, Layout] = {}
         to_write = {path: make for path, _, make in exports if path not in reuse and path not in late}
         stored_layouts = cache.load_layouts() if cache is not None and to_write else {}
-        # the data exports, from a forked process; those made from templates (loaded here for the pages) here
+        # the data exports, from a forked process on another CPU; those made from templates (loaded here for
+        # the pages) here
         beside = {path: make for path, make in to_write.items() if path not in TEMPLATE_EXPORTS} \
-            if fresh and processes == 1 and can_fork() and len(timeline.events) >= EXPORTS_BESIDE_EVENTS else {}
+            if fresh and processes == 1 and (os.cpu_count() or 1) > 1 and can_fork() \
+            and len(timeline.events) >= EXPORTS_BESIDE_EVENTS else {}
         stopping = threading.Event()  # set if the exports, written beside, fail, or on Ctrl-C
 
         def pages_and_exports() -> None:

@@ -602,6 +602,21 @@ def test_exports_written_beside_the_pages_match_a_clean_build(project: Path, mon
         assert snapshot(project / "site") == clean_build(project), change.__name__
 
 
+def test_exports_are_written_here_on_a_single_cpu(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one CPU, a second process would only share it: the exports are written after the pages."""
+    from generator import build
+
+    calls: list[object] = []
+    monkeypatch.setattr(build, "EXPORTS_BESIDE_EVENTS", 0)
+    monkeypatch.setattr(build, "write_beside", lambda *args: calls.append(args))
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    build_project(project, use_cache=True)
+    edit_date(project)
+    build_project(project, use_cache=True)
+    assert calls == []
+    assert snapshot(project / "site") == clean_build(project)
+
+
 def test_exports_are_written_here_when_no_process_can_be_started(project: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A system that will not start another process (too many, too little memory) still gets its site."""
