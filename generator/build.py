@@ -214,9 +214,8 @@ def build_site(config: SiteConfig, workers: int | None = 1, cache: BuildCache | 
             if beside else None
         for written in found or ():
             record_written(cache, layouts, written, renderer.pieces)
-        if found is None:  # nothing beside, or no process could be started for it (which set `stopping`)
+        if found is None:  # nothing beside, or no process could be started for it
             beside.clear()
-            stopping.clear()
             pages_and_exports()
         for path, source in static.items():
             staged.write(path, source.read_bytes())

@@ -57,12 +57,13 @@ def write_export(staged: StagedOutput, path: str, content: Content, known: Layou
             splice = None
     if splice is None:
         staged.write(path, content)
-    content.written = staged.staging / path
-    if splice is None:
         assert content.layout is not None
-        return Written(path, content.layout)
-    return Written(path, splice.layout, splice.made, {f"{content.kind}:{digest}" for digest in splice.gone}
-                   if splice.made else set())
+        written = Written(path, content.layout)
+    else:
+        written = Written(path, splice.layout, splice.made,
+                          {f"{content.kind}:{digest}" for digest in splice.gone} if splice.made else set())
+    content.written = staged.staging / path
+    return written
 
 
 def record_written(cache: BuildCache | None, layouts: dict[str, Layout], written: Written, pieces: PieceStore) -> None:
@@ -92,7 +93,7 @@ def write_beside(exports: dict[str, Callable[[], Content]], staged: StagedOutput
     write_export), and last the pieces the process made on the way (in `pieces`: search.json's rows...),
     for the cache. Should either fail, or Ctrl-C come, `stop` is set (`meanwhile` should then end soon)
     and the error is raised once both have stopped (see run_forked). None if no process could be
-    started: then nothing was written and `meanwhile` did not run.
+    started: then nothing was written, `meanwhile` did not run and `stop` is clear.
     """
     staging = staged.staging
     assert staging is not None
@@ -109,6 +110,7 @@ def write_beside(exports: dict[str, Callable[[], Content]], staged: StagedOutput
         run_forked(work, [list(exports)], sent.append, meanwhile, stop)
     except ForkError as exc:
         logger.info("writing the exports here: %s", exc)
+        stop.clear()  # set by run_forked on the failed start, before anything ran
         return None
     found: list[Written] = []
     for files, size, written in sent:  # counted once `meanwhile` has stopped writing too

@@ -138,20 +138,17 @@ def plan_build(config: SiteConfig, timeline: Timeline, renderer: Renderer, cache
     if len(cache.digests) > len(cache.events) + STALE_DIGESTS:  # an edit adds its file's new key, not removing the old
         cache.digests = {key: pair for key, pair in cache.digests.items() if key in cache.events}
     found = dict(found)
-    ids = list(memo.order)  # in timeline order
-    full, listed = [memo.digests[event_id][0] for event_id in ids], [memo.digests[event_id][1] for event_id in ids]
-    found.update(_export_fingerprints(global_key, renderer, pages, memo.digests, full, listed))
+    found.update(_export_fingerprints(global_key, list(memo.order), renderer, pages, memo.digests))
     return pages, found, memo
 
 
-def _export_fingerprints(global_key: str, renderer: Renderer, pages: list[Page], digests: dict[str, tuple[str, str]],
-                         full: list[str], listed: list[str]) -> dict[str, str]:
-    """A fingerprint per export, from what each kind of export is made from.
-
-    `full` and `listed` are the digests of all of each event and of what lists show, in timeline order.
-    """
+def _export_fingerprints(global_key: str, ids: list[str], renderer: Renderer, pages: list[Page],
+                         digests: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """A fingerprint per export, from what each kind of export is made from (`ids`: the events in order)."""
+    listed = [digests[event_id][1] for event_id in ids]
     texts = {"pages": ",".join(sorted(p.path for p in pages)),  # the sitemap lists them in this order
-             "full": ",".join(full), "listed": ",".join(listed), "latest": ",".join(listed[-FEED_ITEMS:])}
+             "full": ",".join([digests[event_id][0] for event_id in ids]),
+             "listed": ",".join(listed), "latest": ",".join(listed[-FEED_ITEMS:])}
     inputs = {kind: hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for kind, text in texts.items()}
     return {path: page_fingerprint(global_key, path, depends, {"inputs": inputs[depends]}, digests)
             for path, depends, _ in renderer.exports(pages)}

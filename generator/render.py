@@ -251,8 +251,8 @@ class Renderer:
 
         The big ones are joined exports (generator.joined): one piece per event, streamed or spliced.
         The dependency is 'listed' (what lists show of every event), 'full' (all of every event),
-        'latest' (what lists show of the FEED_ITEMS latest events) or 'pages' (the list of pages), so the build can
-        reuse an export whose inputs did not change.
+        'latest' (what lists show of the FEED_ITEMS latest events) or 'pages' (the list of pages), so the
+        build can reuse an export whose inputs did not change.
         """
         def sitemap() -> bytes:  # in the order of the paths, which moving an event does not change
             paths = sorted(p.url_path for p in pages if p.path != "404.html")

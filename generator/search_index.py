@@ -13,6 +13,7 @@ the file is joined anew (see JoinedExport.shared).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -113,7 +114,8 @@ def search_index_export(timeline: Timeline, page_of: Callable[[Event], str],
     """
     events = timeline.events
     pieces = pieces or PieceStore()
-    rows = pieces.many("search", events, False, lambda event: _search_row(event, page_of, label))
+    make_row = functools.partial(_search_row, page_of=page_of, label=label)
+    rows = pieces.many("search", events, False, make_row)
     facets = _facets(timeline, rows)
     pages = list(dict.fromkeys(map(itemgetter(0), rows)))  # in timeline order
     tables = {"pages": pages, "statuses": list(STATUSES),
@@ -124,7 +126,7 @@ def search_index_export(timeline: Timeline, page_of: Callable[[Event], str],
     actor_at, place_at, tag_at, outlet_at = ({key: n for n, key in enumerate(facets[kind])} for kind in FACET_KINDS)
 
     def entry(event: Event) -> str:  # for the few events a splice needs, or for all when the file is joined anew
-        row = pieces.get("search", event, False, lambda: _search_row(event, page_of, label))
+        row = pieces.get("search", event, False, lambda: make_row(event))
         return _compact_json([event.id, page_at[row[0]], row[1], row[2], row[3], row[4], status_at[row[5]],
                               [actor_at[key] for key in row[6]], [place_at[key] for key in row[7]],
                               [tag_at[slug] for slug, _ in row[8]], [outlet_at[key] for key in row[9]]])

@@ -181,10 +181,15 @@ class ShardedStore:
                 if self.stored else []
         for shard in shards:
             if shard not in self.loaded:
-                entries = self._read(shard)
-                self.markdown.update(entries)
-                self.loaded[shard] = _summary(entries)
-                self._markdown_counts()[shard] = len(entries)
+                self._load_markdown_shard(shard)
+
+    def _load_markdown_shard(self, shard: str) -> dict[tuple[str, bool], str]:
+        """Read one Markdown shard into memory, noting what and how much it holds; gives its entries."""
+        entries = self._read(shard)
+        self.markdown.update(entries)
+        self.loaded[shard] = _summary(entries)
+        self._markdown_counts()[shard] = len(entries)
+        return entries
 
     def markdown_grown(self, most: int) -> bool:
         """Whether the Markdown shards hold more than `most` texts in all, by the counts stored with them.
@@ -288,11 +293,8 @@ class ShardedStore:
         written = False
         for shard in sorted(by_shard.keys() | {s for s in self.loaded if s.startswith(MARKDOWN)}):
             if shard not in self.loaded and not complete:  # texts converted without reading it
-                stored = self._read(shard)
-                self.loaded[shard] = _summary(stored)
-                if stored.keys() - self.markdown.keys():
-                    self.markdown.update(stored)
-                    by_shard[shard] = list(dict.fromkeys([*by_shard[shard], *stored]))
+                stored = self._load_markdown_shard(shard)
+                by_shard[shard] = list(dict.fromkeys([*by_shard[shard], *stored]))
             keys = by_shard.get(shard, [])
             if self.loaded.get(shard) != _summary(keys):
                 self._write(shard, {key: self.markdown[key] for key in keys})
